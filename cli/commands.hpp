@@ -1,0 +1,13 @@
+// commands.hpp — the subcommands of `auditchain`, each registered by its own file.
+//
+// A command's callback stores its exit status in `exit_code`: 0 success (for
+// verify: valid), 1 problems found, 2 could not run.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace auditchain::cli {
+
+void add_demo_command(CLI::App& app, int& exit_code);
+
+}  // namespace auditchain::cli

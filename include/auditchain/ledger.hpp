@@ -1,0 +1,232 @@
+// auditchain/ledger.hpp — opening a ledger file, tenants, appending and reading.
+//
+// A ledger is one SQLite database file holding any number of tenants. Each
+// tenant has its own hash chain: entries numbered 1, 2, 3, ... with no gaps,
+// each holding the hash of the one before it. Every read and write goes through
+// a TenantLedger, a handle bound to one tenant: nothing reached through it
+// belongs to another tenant.
+//
+//   auto ledger = auditchain::Ledger::open("audit.db");
+//   auto acme = ledger.tenant("acme", auditchain::TenantMode::kCreateIfMissing);
+//   auditchain::Event e;
+//   e.action = "invoice.create";
+//   e.actor.id = "u:alice";
+//   auto receipt = acme.append(e);   // durable when it returns (by default)
+//
+// Thread safety: a Ledger and the TenantLedger handles made from it may be
+// used from many threads at once. Several processes may open the same file;
+// appends to one tenant are serialised by a per-tenant lock in the process and
+// by SQLite's writer lock across processes, and UNIQUE(tenant, seq) in the
+// schema makes a fork of a chain impossible even for a writer that bypasses
+// both. An EntryCursor is used by one thread at a time.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "auditchain/entry.hpp"
+#include "auditchain/error.hpp"
+#include "auditchain/export.hpp"
+#include "auditchain/timestamp.hpp"
+
+namespace auditchain {
+
+// How hard a commit works to survive a crash. See docs/FORMAT.md "Durability".
+enum class Durability {
+  // Default. Every append is flushed to stable storage (WAL, synchronous=FULL)
+  // before it returns: an acknowledged entry survives a power cut.
+  kFull,
+  // WAL, synchronous=NORMAL. An acknowledged entry survives the application
+  // crashing, but a power cut or operating-system crash may lose the entries
+  // acknowledged since the last WAL checkpoint (the chain stays valid: the
+  // ledger rolls back to an earlier, consistent head).
+  kNormal,
+  // synchronous=OFF. No flushes at all. A power cut or operating-system crash
+  // may lose recent entries or corrupt the file; for tests and bulk imports
+  // that can be redone.
+  kOff,
+};
+
+struct OpenOptions {
+  // Create the file (and the schema) if it does not exist. Default: true.
+  bool create_if_missing = true;
+  // Open read-only; every append fails with kReadOnly. Default: false.
+  bool read_only = false;
+  // Default: Durability::kFull.
+  Durability durability = Durability::kFull;
+  // How long an append waits for another process's write transaction before
+  // failing with kBusy. Default: 5 seconds.
+  std::chrono::milliseconds busy_timeout{5000};
+};
+
+enum class TenantMode { kMustExist, kCreateIfMissing };
+
+// The newest entry of a tenant's chain; seq 0 and the genesis value when empty.
+struct ChainHead {
+  std::uint64_t seq = 0;
+  Hash hash;
+  std::optional<Timestamp> recorded_at;  // unset when the chain is empty
+};
+
+// Filters for TenantLedger::entries(). All set filters must match.
+struct Query {
+  std::uint64_t seq_from = 1;                  // inclusive
+  std::optional<std::uint64_t> seq_to;         // inclusive
+  std::optional<Timestamp> recorded_from;      // inclusive
+  std::optional<Timestamp> recorded_to;        // exclusive
+  std::optional<std::string> action_prefix;    // "invoice." matches "invoice.update"
+  std::optional<std::string> target_type;
+  std::optional<std::string> target_id;
+  std::optional<std::string> actor_id;
+  bool sensitive_only = false;
+  bool high_risk_only = false;
+  std::uint64_t limit = 0;                     // 0: no limit
+};
+
+namespace detail {
+struct LedgerState;
+struct CursorState;
+}  // namespace detail
+
+// Streams the entries matching a Query in seq order, one at a time; memory
+// does not grow with the number of entries. It reads one consistent snapshot
+// of the ledger: entries appended after it was made are not seen.
+class AUDITCHAIN_API EntryCursor {
+ public:
+  EntryCursor(EntryCursor&&) noexcept;
+  EntryCursor& operator=(EntryCursor&&) noexcept;
+  ~EntryCursor();
+
+  // Stores the next matching entry in `out` and returns true, or returns false
+  // when there are no more. Throws Error (kCorrupt when stored bytes cannot be
+  // decoded, kIo on read failure).
+  bool next(Entry& out);
+
+  // Input-iterator support: for (const Entry& e : cursor) { ... }
+  class iterator {
+   public:
+    using value_type = Entry;
+    using difference_type = std::ptrdiff_t;
+    iterator() = default;
+    explicit iterator(EntryCursor* c) : cursor_(c) { ++*this; }
+    const Entry& operator*() const { return entry_; }
+    const Entry* operator->() const { return &entry_; }
+    iterator& operator++() {
+      if (cursor_ && !cursor_->next(entry_)) cursor_ = nullptr;
+      return *this;
+    }
+    void operator++(int) { ++*this; }
+    friend bool operator==(const iterator& a, const iterator& b) { return a.cursor_ == b.cursor_; }
+
+   private:
+    EntryCursor* cursor_ = nullptr;
+    Entry entry_;
+  };
+  iterator begin() { return iterator(this); }
+  iterator end() { return iterator(); }
+
+ private:
+  friend class TenantLedger;
+  explicit EntryCursor(std::unique_ptr<detail::CursorState> state);
+  std::unique_ptr<detail::CursorState> state_;
+};
+
+// A handle bound to one tenant. Cheap to copy; stays usable while the Ledger
+// it came from is open (afterwards every call fails with kClosed).
+class AUDITCHAIN_API TenantLedger {
+ public:
+  const std::string& name() const noexcept { return name_; }
+
+  // Validates `event`, links it to the tenant's chain and stores it.
+  // Returns the receipt once the entry is committed (durable under the
+  // ledger's Durability). If event.idempotency_key was already used in this
+  // tenant, writes nothing and returns the first entry's receipt with
+  // duplicate = true.
+  // Throws Error: kInvalidArgument (field() names the field; nothing written),
+  // kBusy, kReadOnly, kIo, kClosed.
+  Receipt append(const Event& event);
+
+  // Appends `events` in order in one transaction: all are stored, or none.
+  // Every event is validated before anything is written; a batch in which any
+  // event names another tenant is refused as a whole. Within a batch, an
+  // idempotency key already used (or repeated in the batch) yields a
+  // duplicate receipt for that event and stores nothing for it.
+  // Returns one receipt per event, in order.
+  std::vector<Receipt> append_batch(std::span<const Event> events);
+
+  // The entry with sequence number `seq`. Throws Error(kNotFound) when the
+  // tenant has no such entry, kCorrupt when its bytes cannot be decoded.
+  Entry read(std::uint64_t seq) const;
+
+  // The entries matching `query`, in seq order. See EntryCursor.
+  EntryCursor entries(const Query& query = {}) const;
+
+  // The newest entry of the chain (seq 0 and the genesis value when empty).
+  ChainHead head() const;
+
+  // The value entry 1 links to: SHA-256 over the ledger id and tenant name
+  // (docs/FORMAT.md "Genesis").
+  Hash genesis() const;
+
+ private:
+  friend class Ledger;
+  TenantLedger(std::shared_ptr<detail::LedgerState> state, std::int64_t tenant_id, std::string name);
+  std::shared_ptr<detail::LedgerState> state_;
+  std::int64_t tenant_id_;
+  std::string name_;
+};
+
+class AUDITCHAIN_API Ledger {
+ public:
+  // Opens the ledger file at `path`, creating it when allowed and missing.
+  // Throws Error: kNotFound (missing, create_if_missing false), kNotALedger
+  // (a file that is not an auditchain ledger), kUnsupportedVersion (written
+  // by a newer auditchain), kIo, kBusy.
+  static Ledger open(const std::string& path, const OpenOptions& options = {});
+
+  Ledger(Ledger&&) noexcept;
+  Ledger& operator=(Ledger&&) noexcept;
+  Ledger(const Ledger&) = delete;
+  Ledger& operator=(const Ledger&) = delete;
+  // Closes the ledger (see close()).
+  ~Ledger();
+
+  // The ledger's random, permanent id: 32 lowercase hex digits.
+  const std::string& id() const;
+  const std::string& path() const;
+  // The on-disk format version (PRAGMA user_version).
+  int format_version() const;
+
+  // The names of all tenants, sorted.
+  std::vector<std::string> tenants() const;
+
+  // A handle to tenant `name`. With kMustExist an unknown tenant fails with
+  // kNotFound; with kCreateIfMissing it is created. A name must be 1..128
+  // bytes of UTF-8 without control characters (kInvalidArgument otherwise).
+  TenantLedger tenant(std::string_view name, TenantMode mode = TenantMode::kMustExist);
+
+  // Releases the file. Safe to call twice. Afterwards every call on this
+  // Ledger and its TenantLedger handles fails with kClosed; cursors already
+  // open keep their snapshot until destroyed.
+  void close();
+
+  // For the library's own layers (verifier, checkpoints, exports).
+  const std::shared_ptr<detail::LedgerState>& state() const { return state_; }
+
+ private:
+  explicit Ledger(std::shared_ptr<detail::LedgerState> state);
+  std::shared_ptr<detail::LedgerState> state_;
+};
+
+// The genesis value of `tenant` in the ledger with id `ledger_id`
+// (docs/FORMAT.md "Genesis").
+AUDITCHAIN_API Hash genesis_hash(std::string_view ledger_id, std::string_view tenant);
+
+}  // namespace auditchain

@@ -1,0 +1,60 @@
+// entry_codec.hpp — an entry's canonical bytes: writing and strict reading.
+//
+// docs/FORMAT.md is the specification; this is its implementation. Encoding
+// writes members directly in RFC 8785 order (a test checks the result equals
+// the canonical form of its own parse); decoding accepts only bytes that are
+// exactly canonical and that have the members and types the format defines.
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "auditchain/entry.hpp"
+
+namespace auditchain::detail {
+
+// The value of the entry's "v" member written by this version.
+inline constexpr std::int64_t kEntryVersion = 1;
+
+struct ChainFields {
+  std::string_view ledger_id;
+  std::string_view tenant;
+  std::uint64_t seq = 0;
+  Hash prev;
+  Timestamp recorded_at;
+};
+
+// The canonical bytes of `event` (already normalised by prepare_event) at the
+// position given by `chain`.
+std::string encode_entry(const Event& event, const ChainFields& chain);
+
+// Bytes that are not a well-formed entry: not JSON, not canonical, a missing or
+// unknown member, a value of the wrong type or form.
+class DecodeError : public std::runtime_error {
+ public:
+  DecodeError(std::string field, const std::string& message)
+      : std::runtime_error(message), field_(std::move(field)) {}
+  // The member at fault in FORMAT.md's dotted notation; empty when not one member.
+  const std::string& field() const noexcept { return field_; }
+
+ private:
+  std::string field_;
+};
+
+struct DecodedEntry {
+  std::string ledger_id;
+  Entry entry;  // all but `hash` (which the caller sets) and `bytes` (left empty)
+};
+
+// Decodes `bytes` strictly. Throws DecodeError.
+DecodedEntry decode_entry(std::string_view bytes);
+
+// Reads an event given by a host as JSON (see json_io.hpp). Throws DecodeError.
+Event event_from_json(std::string_view text);
+
+// The canonical bytes whose SHA-256 is the genesis value (docs/FORMAT.md).
+std::string genesis_bytes(std::string_view ledger_id, std::string_view tenant);
+
+}  // namespace auditchain::detail

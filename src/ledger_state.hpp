@@ -1,0 +1,82 @@
+// ledger_state.hpp — what an open Ledger holds, shared by its handles.
+//
+// Connections: one writer (guarded by writer_mutex; appends run one
+// transaction at a time per process, and BEGIN IMMEDIATE serialises them
+// across processes) and a pool of read-only connections lent to readers and
+// cursors, so that reading never waits for a commit.
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "auditchain/ledger.hpp"
+#include "sqlite.hpp"
+
+namespace auditchain::detail {
+
+struct LedgerState;
+
+// A read-only connection borrowed from the pool; returned on destruction.
+class ReaderLease {
+ public:
+  ReaderLease(std::shared_ptr<LedgerState> owner, std::unique_ptr<Database> db);
+  ReaderLease(ReaderLease&&) noexcept = default;
+  ReaderLease& operator=(ReaderLease&&) noexcept = default;
+  ~ReaderLease();
+  Database& db() { return *db_; }
+
+ private:
+  std::shared_ptr<LedgerState> owner_;
+  std::unique_ptr<Database> db_;
+};
+
+struct LedgerState : std::enable_shared_from_this<LedgerState> {
+  std::string path;
+  OpenOptions options;
+  std::string ledger_id;
+  int format_version = 0;
+  std::atomic<bool> closed{false};
+
+  std::mutex writer_mutex;
+  std::unique_ptr<Database> writer;  // null when read-only or closed
+
+  std::mutex tenant_locks_mutex;
+  std::map<std::int64_t, std::unique_ptr<std::mutex>> tenant_locks;
+
+  std::mutex readers_mutex;
+  std::vector<std::unique_ptr<Database>> idle_readers;
+
+  // Throws Error(kClosed) once the ledger is closed.
+  void check_open() const;
+  // The in-process writer lock of one tenant.
+  std::mutex& tenant_lock(std::int64_t tenant_id);
+  // Lends a read-only connection (opening one when none is idle).
+  ReaderLease reader();
+  std::unique_ptr<Database> open_reader() const;
+};
+
+// The tenant's id, or -1 when it does not exist.
+std::int64_t find_tenant(Database& db, std::string_view name);
+
+// The smallest seq of `tenant_id` whose recorded time is >= `t` (relies on
+// recorded times never decreasing, which verify checks); head+1 when none.
+std::uint64_t first_seq_at_or_after(Database& db, std::int64_t tenant_id, Timestamp t);
+
+// The tenant's head as stored (seq 0 when empty; the caller supplies genesis).
+struct StoredHead {
+  std::uint64_t seq = 0;
+  Hash hash;
+  std::optional<Timestamp> recorded_at;
+};
+StoredHead read_head(Database& db, std::int64_t tenant_id);
+
+// Builds an Entry from a stored row of `tenant`. Throws Error(kCorrupt) when the
+// bytes cannot be decoded or name another tenant or position: a handle never
+// returns another tenant's data, even from a tampered file.
+Entry entry_from_row(const std::string& tenant, std::uint64_t seq, std::string_view hash, std::string_view body);
+
+}  // namespace auditchain::detail

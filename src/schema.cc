@@ -1,0 +1,153 @@
+// schema.cc — the ledger's SQLite schema, its creation and its checks.
+#include "schema.hpp"
+
+#include <cstring>
+
+#include "auditchain/timestamp.hpp"
+#include "auditchain/version.hpp"
+#include "sha256.hpp"
+
+namespace auditchain::detail {
+
+// A plain `INSERT OR REPLACE` deletes the conflicting row without firing
+// DELETE triggers (unless recursive_triggers is on, which a sqlite3 shell does
+// not set), so each table also has a BEFORE INSERT trigger that refuses any
+// insert that would replace an existing row.
+const std::vector<SchemaObject>& schema_objects() {
+  static const std::vector<SchemaObject> objects = {
+      {"table", "meta",
+       "CREATE TABLE meta (\n"
+       "  key TEXT PRIMARY KEY NOT NULL,\n"
+       "  value TEXT NOT NULL\n"
+       ") STRICT"},
+      {"table", "tenants",
+       "CREATE TABLE tenants (\n"
+       "  id INTEGER PRIMARY KEY,\n"
+       "  name TEXT NOT NULL UNIQUE,\n"
+       "  genesis BLOB NOT NULL,\n"
+       "  created_at TEXT NOT NULL\n"
+       ") STRICT"},
+      {"table", "entries",
+       "CREATE TABLE entries (\n"
+       "  tenant_id INTEGER NOT NULL,\n"
+       "  seq INTEGER NOT NULL,\n"
+       "  recorded_at TEXT NOT NULL,\n"
+       "  action TEXT NOT NULL,\n"
+       "  actor_id TEXT NOT NULL,\n"
+       "  target_type TEXT,\n"
+       "  target_id TEXT,\n"
+       "  flags INTEGER NOT NULL,\n"
+       "  idempotency_key TEXT,\n"
+       "  hash BLOB NOT NULL,\n"
+       "  body BLOB NOT NULL,\n"
+       "  UNIQUE (tenant_id, seq)\n"
+       ") STRICT"},
+      {"index", "entries_idempotency",
+       "CREATE UNIQUE INDEX entries_idempotency ON entries (tenant_id, idempotency_key)"
+       " WHERE idempotency_key IS NOT NULL"},
+      {"index", "entries_target",
+       "CREATE INDEX entries_target ON entries (tenant_id, target_type, target_id)"
+       " WHERE target_type IS NOT NULL"},
+      {"trigger", "meta_no_update",
+       "CREATE TRIGGER meta_no_update BEFORE UPDATE ON meta BEGIN\n"
+       "  SELECT RAISE(ABORT, 'auditchain: ledger tables are append-only');\nEND"},
+      {"trigger", "meta_no_delete",
+       "CREATE TRIGGER meta_no_delete BEFORE DELETE ON meta BEGIN\n"
+       "  SELECT RAISE(ABORT, 'auditchain: ledger tables are append-only');\nEND"},
+      {"trigger", "meta_no_replace",
+       "CREATE TRIGGER meta_no_replace BEFORE INSERT ON meta\n"
+       "  WHEN EXISTS (SELECT 1 FROM meta WHERE key = NEW.key) BEGIN\n"
+       "  SELECT RAISE(ABORT, 'auditchain: ledger tables are append-only');\nEND"},
+      {"trigger", "tenants_no_update",
+       "CREATE TRIGGER tenants_no_update BEFORE UPDATE ON tenants BEGIN\n"
+       "  SELECT RAISE(ABORT, 'auditchain: ledger tables are append-only');\nEND"},
+      {"trigger", "tenants_no_delete",
+       "CREATE TRIGGER tenants_no_delete BEFORE DELETE ON tenants BEGIN\n"
+       "  SELECT RAISE(ABORT, 'auditchain: ledger tables are append-only');\nEND"},
+      {"trigger", "tenants_no_replace",
+       "CREATE TRIGGER tenants_no_replace BEFORE INSERT ON tenants\n"
+       "  WHEN EXISTS (SELECT 1 FROM tenants WHERE id = NEW.id OR name = NEW.name) BEGIN\n"
+       "  SELECT RAISE(ABORT, 'auditchain: ledger tables are append-only');\nEND"},
+      {"trigger", "entries_no_update",
+       "CREATE TRIGGER entries_no_update BEFORE UPDATE ON entries BEGIN\n"
+       "  SELECT RAISE(ABORT, 'auditchain: ledger tables are append-only');\nEND"},
+      {"trigger", "entries_no_delete",
+       "CREATE TRIGGER entries_no_delete BEFORE DELETE ON entries BEGIN\n"
+       "  SELECT RAISE(ABORT, 'auditchain: ledger tables are append-only');\nEND"},
+      {"trigger", "entries_no_replace",
+       "CREATE TRIGGER entries_no_replace BEFORE INSERT ON entries\n"
+       "  WHEN EXISTS (SELECT 1 FROM entries WHERE tenant_id = NEW.tenant_id AND seq = NEW.seq)\n"
+       "    OR (NEW.idempotency_key IS NOT NULL AND EXISTS (SELECT 1 FROM entries\n"
+       "        WHERE tenant_id = NEW.tenant_id AND idempotency_key = NEW.idempotency_key)) BEGIN\n"
+       "  SELECT RAISE(ABORT, 'auditchain: ledger tables are append-only');\nEND"},
+  };
+  return objects;
+}
+
+const std::vector<std::string>& ledger_tables() {
+  static const std::vector<std::string> tables = {"meta", "tenants", "entries"};
+  return tables;
+}
+
+FileKind classify(Database& db) {
+  // Reading the header is what fails on a file that is not SQLite at all.
+  const std::int64_t app_id = db.pragma_int("application_id");
+  if (app_id == kApplicationId) return FileKind::kLedger;
+  Statement count(db.get(), "SELECT count(*) FROM sqlite_schema");
+  count.step();
+  if (app_id == 0 && count.column_int(0) == 0) return FileKind::kEmpty;
+  return FileKind::kForeign;
+}
+
+void create_schema(Database& db) {
+  for (const SchemaObject& o : schema_objects()) db.exec(o.sql);
+  Statement put(db.get(), "INSERT INTO meta (key, value) VALUES (?1, ?2)");
+  auto set = [&](const char* key, const std::string& value) {
+    put.bind(1, key).bind(2, value).run();
+    put.reset();
+  };
+  set("ledger_id", random_hex(16));
+  set("created_at", Timestamp::now().to_string());
+  set("created_by", std::string("auditchain ") + version());
+  db.exec(("PRAGMA application_id = " + std::to_string(kApplicationId)).c_str());
+  db.exec(("PRAGMA user_version = " + std::to_string(kFormatVersion)).c_str());
+}
+
+static bool is_ledger_table(const char* name) {
+  if (name == nullptr) return false;
+  for (const std::string& t : ledger_tables()) {
+    if (t == name) return true;
+  }
+  return false;
+}
+
+// The authorizer is the second of three guards (triggers, authorizer, verify):
+// it stops the library itself, or a host that reaches its connection, from
+// changing history even if the triggers were dropped.
+static int authorize(void*, int action, const char* a1, const char*, const char*, const char*) {
+  switch (action) {
+    case SQLITE_UPDATE:
+    case SQLITE_DELETE:
+      return is_ledger_table(a1) ? SQLITE_DENY : SQLITE_OK;
+    case SQLITE_DROP_TABLE:
+    case SQLITE_DROP_TEMP_TABLE:
+    case SQLITE_DROP_INDEX:
+    case SQLITE_DROP_TRIGGER:
+    case SQLITE_DROP_TEMP_TRIGGER:
+    case SQLITE_DROP_VIEW:
+    case SQLITE_ALTER_TABLE:
+    case SQLITE_CREATE_TRIGGER:
+    case SQLITE_CREATE_TEMP_TRIGGER:
+    case SQLITE_DROP_VTABLE:
+      return SQLITE_DENY;
+    case SQLITE_PRAGMA:
+      // Reading pragmas is harmless; writing writable_schema is not.
+      return (a1 != nullptr && std::strcmp(a1, "writable_schema") == 0) ? SQLITE_DENY : SQLITE_OK;
+    default:
+      return SQLITE_OK;
+  }
+}
+
+void install_authorizer(Database& db) { sqlite3_set_authorizer(db.get(), authorize, nullptr); }
+
+}  // namespace auditchain::detail
