@@ -241,7 +241,7 @@ class Parser {
       ++p_;
       return;
     }
-    o.reserve(8);  // likewise; typical entries have objects of a few to a dozen members
+    o.reserve(8);  // one allocation covers most objects found in audit entries
     for (;;) {
       if (p_ == end_ || *p_ != '"') fail_unexpected("a member name");
       const std::size_t name_offset = offset();
