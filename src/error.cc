@@ -19,6 +19,8 @@ const char* error_code_name(ErrorCode code) noexcept {
     case ErrorCode::kReadOnly: return "read_only";
     case ErrorCode::kClosed: return "closed";
     case ErrorCode::kInternal: return "internal";
+    case ErrorCode::kBadSignature: return "bad_signature";
+    case ErrorCode::kSealed: return "sealed";
   }
   return "unknown";
 }

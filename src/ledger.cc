@@ -7,6 +7,7 @@
 #include "auditchain/version.hpp"
 #include "entry_codec.hpp"
 #include "ledger_state.hpp"
+#include "merkle_store.hpp"
 #include "schema.hpp"
 #include "sha256.hpp"
 #include "validate.hpp"
@@ -98,6 +99,26 @@ std::uint64_t first_seq_at_or_after(Database& db, std::int64_t tenant_id, Timest
     }
   }
   return lo;
+}
+
+std::optional<Timestamp> sealed_through(Database& db, std::int64_t tenant_id) {
+  Statement s = db.prepare("SELECT max(sealed_through) FROM checkpoints WHERE tenant_id = ?1");
+  s.bind(1, tenant_id);
+  if (!s.step() || s.column_is_null(0)) return std::nullopt;
+  return Timestamp::parse(s.column_text(0), "sealed_through");
+}
+
+merkle::Frontier load_frontier(LedgerState& state, std::int64_t tenant_id, Database& db, const StoredHead& head) {
+  {
+    std::lock_guard lock(state.tips_mutex);
+    auto it = state.tips.find(tenant_id);
+    if (it != state.tips.end() && it->second.seq == head.seq && it->second.hash == head.hash) {
+      return it->second.frontier;
+    }
+  }
+  // Another process appended, or this is the first append here: read the
+  // frontier's O(log n) nodes from the file.
+  return MerkleStore(db, tenant_id).frontier(head.seq);
 }
 
 namespace {
@@ -335,12 +356,16 @@ std::vector<Receipt> TenantLedger::append_batch(std::span<const Event> events) {
   if (head.seq == 0) head.hash = genesis();
   Timestamp now = Timestamp::now();
   if (head.recorded_at && *head.recorded_at > now) now = *head.recorded_at;  // never backwards
+  const std::optional<Timestamp> sealed = detail::sealed_through(db, tenant_id_);
+  detail::merkle::Frontier frontier = detail::load_frontier(*state_, tenant_id_, db, head);
 
   Statement find_key = db.prepare(
       "SELECT seq, recorded_at, hash FROM entries WHERE tenant_id = ?1 AND idempotency_key = ?2");
   Statement insert = db.prepare(
       "INSERT INTO entries (tenant_id, seq, recorded_at, action, actor_id, target_type, target_id, flags,"
-      " idempotency_key, hash, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+      " idempotency_key, hash, body, merkle) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
+  std::vector<Hash> completed;
+  std::string merkle_nodes;
   std::unordered_map<std::string, std::size_t> keys_in_batch;
   std::vector<Receipt> receipts;
   receipts.reserve(prepared.size());
@@ -372,6 +397,12 @@ std::vector<Receipt> TenantLedger::append_batch(std::span<const Event> events) {
                       field);
         }
       }
+      if (sealed && e.occurred_at && *e.occurred_at <= *sealed) {
+        throw Error(ErrorCode::kSealed,
+                    "occurred_at: " + e.occurred_at->to_string() + " lies in a period of tenant \"" + name_ +
+                        "\" sealed through " + sealed->to_string(),
+                    "occurred_at");
+      }
       detail::ChainFields chain{state_->ledger_id, name_, seq, head.hash, now};
       std::string bytes = detail::encode_entry(e, chain);
       if (bytes.size() > detail::Limits::kEntryBytes) {
@@ -389,6 +420,11 @@ std::vector<Receipt> TenantLedger::append_batch(std::span<const Event> events) {
       if (e.idempotency_key) insert.bind(9, *e.idempotency_key);
       insert.bind_blob(10, hash.bytes.data(), hash.bytes.size());
       insert.bind_blob(11, bytes.data(), bytes.size());
+      completed.clear();
+      frontier.append(detail::merkle::leaf_hash(bytes), &completed);
+      merkle_nodes.clear();
+      for (const Hash& node : completed) merkle_nodes.append(reinterpret_cast<const char*>(node.bytes.data()), Hash::kSize);
+      insert.bind_blob(12, merkle_nodes.data(), merkle_nodes.size());
       insert.run();
       if (e.idempotency_key) keys_in_batch.emplace(*e.idempotency_key, receipts.size());
       receipts.push_back(Receipt{name_, seq, now, hash, false});
@@ -399,8 +435,19 @@ std::vector<Receipt> TenantLedger::append_batch(std::span<const Event> events) {
     }
   }
   tx.commit();
+  {
+    std::lock_guard lock(state_->tips_mutex);
+    state_->tips[tenant_id_] = detail::LedgerState::Tip{head.seq, head.hash, std::move(frontier)};
+  }
+  // The entries are committed; a failed automatic checkpoint must not turn
+  // their append into a failure, and the next append retries it.
+  try {
+    detail::maybe_auto_checkpoint(*state_, tenant_id_, name_);
+  } catch (const Error&) {
+  }
   return receipts;
 }
+
 
 Entry TenantLedger::read(std::uint64_t seq) const {
   auto lease = state_->reader();

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "auditchain/ledger.hpp"
+#include "merkle.hpp"
 #include "sqlite.hpp"
 
 namespace auditchain::detail {
@@ -47,6 +48,17 @@ struct LedgerState : std::enable_shared_from_this<LedgerState> {
   std::mutex tenant_locks_mutex;
   std::map<std::int64_t, std::unique_ptr<std::mutex>> tenant_locks;
 
+  // The chain tip and Merkle frontier of each tenant as of the last commit
+  // of this process; reused when the head read in a transaction matches, so
+  // an append need not re-read the tree. Guarded by the tenant's lock.
+  struct Tip {
+    std::uint64_t seq = 0;
+    Hash hash;
+    merkle::Frontier frontier;
+  };
+  std::mutex tips_mutex;
+  std::map<std::int64_t, Tip> tips;
+
   std::mutex readers_mutex;
   std::vector<std::unique_ptr<Database>> idle_readers;
 
@@ -73,6 +85,25 @@ struct StoredHead {
   std::optional<Timestamp> recorded_at;
 };
 StoredHead read_head(Database& db, std::int64_t tenant_id);
+
+// The latest end of a sealed period of the tenant, if any seal exists.
+std::optional<Timestamp> sealed_through(Database& db, std::int64_t tenant_id);
+
+// The tenant's Merkle frontier at `head`: from this process's cache when it
+// matches, else read from the file.
+merkle::Frontier load_frontier(LedgerState& state, std::int64_t tenant_id, Database& db, const StoredHead& head);
+
+// Signs and stores a checkpoint of the tenant's head (a seal when
+// `seal_through` is set). REQUIRES: the tenant's lock and the writer mutex held.
+Checkpoint write_checkpoint(LedgerState& state, std::int64_t tenant_id, const std::string& tenant,
+                            const SignerKey& key, std::optional<Timestamp> seal_through);
+
+// Writes a checkpoint when the ledger's automatic-checkpoint options call for
+// one. REQUIRES: as write_checkpoint.
+void maybe_auto_checkpoint(LedgerState& state, std::int64_t tenant_id, const std::string& tenant);
+
+// The tenant's stored checkpoints, oldest first.
+std::vector<Checkpoint> stored_checkpoints(Database& db, std::int64_t tenant_id);
 
 // Builds an Entry from a stored row of `tenant`. Throws Error(kCorrupt) when the
 // bytes cannot be decoded or name another tenant or position: a handle never

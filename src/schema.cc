@@ -40,6 +40,7 @@ const std::vector<SchemaObject>& schema_objects() {
        "  idempotency_key TEXT,\n"
        "  hash BLOB NOT NULL,\n"
        "  body BLOB NOT NULL,\n"
+       "  merkle BLOB NOT NULL,\n"
        "  UNIQUE (tenant_id, seq)\n"
        ") STRICT"},
       {"index", "entries_idempotency",
@@ -48,6 +49,18 @@ const std::vector<SchemaObject>& schema_objects() {
       {"index", "entries_target",
        "CREATE INDEX entries_target ON entries (tenant_id, target_type, target_id)"
        " WHERE target_type IS NOT NULL"},
+      {"table", "checkpoints",
+       "CREATE TABLE checkpoints (\n"
+       "  id INTEGER PRIMARY KEY,\n"
+       "  tenant_id INTEGER NOT NULL,\n"
+       "  tree_size INTEGER NOT NULL,\n"
+       "  root BLOB NOT NULL,\n"
+       "  created_at TEXT NOT NULL,\n"
+       "  sealed_through TEXT,\n"
+       "  note TEXT NOT NULL\n"
+       ") STRICT"},
+      {"index", "checkpoints_tenant",
+       "CREATE INDEX checkpoints_tenant ON checkpoints (tenant_id, tree_size)"},
       {"trigger", "meta_no_update",
        "CREATE TRIGGER meta_no_update BEFORE UPDATE ON meta BEGIN\n"
        "  SELECT RAISE(ABORT, 'auditchain: ledger tables are append-only');\nEND"},
@@ -80,12 +93,22 @@ const std::vector<SchemaObject>& schema_objects() {
        "    OR (NEW.idempotency_key IS NOT NULL AND EXISTS (SELECT 1 FROM entries\n"
        "        WHERE tenant_id = NEW.tenant_id AND idempotency_key = NEW.idempotency_key)) BEGIN\n"
        "  SELECT RAISE(ABORT, 'auditchain: ledger tables are append-only');\nEND"},
+      {"trigger", "checkpoints_no_update",
+       "CREATE TRIGGER checkpoints_no_update BEFORE UPDATE ON checkpoints BEGIN\n"
+       "  SELECT RAISE(ABORT, 'auditchain: ledger tables are append-only');\nEND"},
+      {"trigger", "checkpoints_no_delete",
+       "CREATE TRIGGER checkpoints_no_delete BEFORE DELETE ON checkpoints BEGIN\n"
+       "  SELECT RAISE(ABORT, 'auditchain: ledger tables are append-only');\nEND"},
+      {"trigger", "checkpoints_no_replace",
+       "CREATE TRIGGER checkpoints_no_replace BEFORE INSERT ON checkpoints\n"
+       "  WHEN EXISTS (SELECT 1 FROM checkpoints WHERE id = NEW.id) BEGIN\n"
+       "  SELECT RAISE(ABORT, 'auditchain: ledger tables are append-only');\nEND"},
   };
   return objects;
 }
 
 const std::vector<std::string>& ledger_tables() {
-  static const std::vector<std::string> tables = {"meta", "tenants", "entries"};
+  static const std::vector<std::string> tables = {"meta", "tenants", "entries", "checkpoints"};
   return tables;
 }
 

@@ -31,6 +31,8 @@ enum class ErrorCode : int {
   kReadOnly = 9,         // a write through a read-only ledger, or one refused
   kClosed = 10,          // use of a closed ledger
   kInternal = 11,        // a bug in auditchain; please report it
+  kBadSignature = 12,    // a signature does not verify, or no trusted key signed
+  kSealed = 13,          // an append into a period closed by a seal
 };
 
 // Returns a short constant name for `code`, e.g. "invalid_argument".

@@ -31,6 +31,7 @@
 #include <string_view>
 #include <vector>
 
+#include "auditchain/checkpoint.hpp"
 #include "auditchain/entry.hpp"
 #include "auditchain/error.hpp"
 #include "auditchain/export.hpp"
@@ -64,6 +65,13 @@ struct OpenOptions {
   // How long an append waits for another process's write transaction before
   // failing with kBusy. Default: 5 seconds.
   std::chrono::milliseconds busy_timeout{5000};
+  // Automatic checkpoints. With a signer, after an append the ledger signs and
+  // stores a checkpoint of the tenant once `checkpoint_every_entries` entries
+  // (0: never by count) or `checkpoint_interval` (0: never by time) have
+  // passed since the tenant's last checkpoint. Default: no signer, none.
+  std::shared_ptr<const SignerKey> checkpoint_signer;
+  std::uint64_t checkpoint_every_entries = 0;
+  std::chrono::seconds checkpoint_interval{0};
 };
 
 enum class TenantMode { kMustExist, kCreateIfMissing };
@@ -174,6 +182,36 @@ class AUDITCHAIN_API TenantLedger {
   // The value entry 1 links to: SHA-256 over the ledger id and tenant name
   // (docs/FORMAT.md "Genesis").
   Hash genesis() const;
+
+  // ---- Merkle tree, checkpoints, seals (see checkpoint.hpp) ----
+
+  // The RFC 6962 root of the tree of the first `size` entries (default: all).
+  // Throws Error(kInvalidArgument) when size exceeds the head.
+  Hash merkle_root(std::optional<std::uint64_t> size = std::nullopt) const;
+
+  // Signs the current head with `key`, stores the checkpoint in the ledger
+  // (append-only like the entries) and returns it. Throws kReadOnly, kBusy, kIo.
+  Checkpoint checkpoint(const SignerKey& key);
+
+  // Closes the period up to and including `through` with a signed checkpoint
+  // of the current head. Afterwards an append whose occurred_at is at or
+  // before `through` fails with kSealed. Throws kInvalidArgument when
+  // `through` is in the future or earlier than an existing seal.
+  Checkpoint seal(Timestamp through, const SignerKey& key);
+
+  // The stored checkpoints of this tenant, oldest first.
+  std::vector<Checkpoint> checkpoints() const;
+
+  // The inclusion proof of entry `seq` in the tree of `tree_size` entries.
+  // Default size: the newest stored checkpoint that covers `seq`, else the
+  // head. The proof embeds a stored checkpoint of exactly that size if any.
+  // Throws kNotFound (no such entry) or kInvalidArgument (size out of range).
+  InclusionProof prove_inclusion(std::uint64_t seq, std::optional<std::uint64_t> tree_size = std::nullopt) const;
+
+  // The consistency proof between the trees of `old_size` and `new_size`
+  // entries (default: the head). Throws kInvalidArgument unless
+  // 1 <= old_size <= new_size <= head.
+  ConsistencyProof prove_consistency(std::uint64_t old_size, std::optional<std::uint64_t> new_size = std::nullopt) const;
 
  private:
   friend class Ledger;

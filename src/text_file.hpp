@@ -1,0 +1,12 @@
+// text_file.hpp — reading small text files (keys, notes) with clear errors.
+#pragma once
+
+#include <string>
+
+namespace auditchain::detail {
+
+// The whole content of `path`, at most 1 MiB. `what` names the file's role in
+// error messages ("signer key"). Throws Error(kNotFound / kIo / kInvalidArgument).
+std::string read_text_file(const std::string& path, const std::string& what);
+
+}  // namespace auditchain::detail
