@@ -11,6 +11,7 @@
 #include "auditchain/auditchain.hpp"
 #include "entry_codec.hpp"
 #include "json.hpp"
+#include "merkle.hpp"
 #include "sha256.hpp"
 #include "validate.hpp"
 
@@ -37,6 +38,24 @@ std::vector<Block> blocks(const std::string& kind) {
     }
   }
   return out;
+}
+
+// The raw text of the first fenced block whose info string is `kind`.
+std::string raw_block(const std::string& kind) {
+  std::ifstream in(std::string(AUDITCHAIN_SOURCE_DIR) + "/docs/FORMAT.md");
+  std::string line, text;
+  bool inside = false;
+  while (std::getline(in, line)) {
+    if (!inside && line == "```" + kind) {
+      inside = true;
+    } else if (inside && line == "```") {
+      return text;
+    } else if (inside) {
+      text += line + "\n";
+    }
+  }
+  ADD_FAILURE() << "no ```" << kind << " block in docs/FORMAT.md";
+  return text;
 }
 
 TEST(FormatVectors, TheDocumentHoldsAtLeastFourEntryVectorsAndTwoGenesisValues) {
@@ -87,6 +106,38 @@ TEST(FormatVectors, TheSecondVectorLinksToTheFirst) {
   EXPECT_EQ(v[1].at("seq"), "2");
   EXPECT_EQ(v[1].at("prev"), v[0].at("sha256"));
   EXPECT_EQ(v[0].at("prev"), genesis_hash(v[0].at("ledger"), v[0].at("tenant")).hex());
+}
+
+TEST(FormatVectors, TheTreeOfTheFirstTwoEntriesHasTheDocumentedLeavesAndRoot) {
+  const auto v = blocks("vector");
+  const Block tree = blocks("merkle").at(0);
+  const Hash l1 = detail::merkle::leaf_hash(v.at(0).at("bytes"));
+  const Hash l2 = detail::merkle::leaf_hash(v.at(1).at("bytes"));
+  EXPECT_EQ(l1.hex(), tree.at("leaf 1"));
+  EXPECT_EQ(l2.hex(), tree.at("leaf 2"));
+  EXPECT_EQ(detail::merkle::node_hash(l1, l2).hex(), tree.at("root 2"));
+}
+
+TEST(FormatVectors, TheCheckpointVectorIsReproducedBySigningAndOpensWithTheKey) {
+  const Block keys = blocks("keys").at(0);
+  const SignerKey signer = SignerKey::parse(keys.at("signer"));
+  EXPECT_EQ(signer.verifier().to_text(), keys.at("verifier"));
+  const std::string note = raw_block("note");
+  const Checkpoint c = parse_checkpoint(note);
+  EXPECT_EQ(c.tree_size, 2u);
+  EXPECT_EQ(c.root.hex(), blocks("merkle").at(0).at("root 2"));
+  EXPECT_EQ(sign_note(checkpoint_body(c), signer), note);
+  const VerifierKey v = VerifierKey::parse(keys.at("verifier"));
+  EXPECT_EQ(open_checkpoint(note, std::span(&v, 1)).tenant, "acme");
+}
+
+TEST(FormatVectors, TheProofVectorVerifiesWithTheKeyAndEmbedsTheCheckpoint) {
+  const VerifierKey v = VerifierKey::parse(blocks("keys").at(0).at("verifier"));
+  std::string proof = raw_block("proof");
+  proof.pop_back();  // the block's newline
+  const ProofVerdict verdict = verify_proof_json(proof, std::span(&v, 1));
+  EXPECT_TRUE(verdict.valid) << (verdict.problems.empty() ? "" : verdict.problems[0]);
+  EXPECT_NE(proof.find(json_quote(raw_block("note"))), std::string::npos);
 }
 
 TEST(EntryCodec, EveryEncodedEntryIsCanonical) {
