@@ -8,6 +8,13 @@
 
 namespace auditchain::cli {
 
+void add_init_command(CLI::App& app, int& exit_code);
+void add_append_command(CLI::App& app, int& exit_code);
+void add_verify_command(CLI::App& app, int& exit_code);
+void add_log_command(CLI::App& app, int& exit_code);
+void add_show_command(CLI::App& app, int& exit_code);
+void add_tenants_command(CLI::App& app, int& exit_code);
+void add_info_command(CLI::App& app, int& exit_code);
 void add_demo_command(CLI::App& app, int& exit_code);
 
 }  // namespace auditchain::cli

@@ -3,17 +3,55 @@
 // Errors are one line on stderr and exit status 2; nothing reaches the user
 // as a stack trace or an abort.
 #include <iostream>
+#include <string>
 
 #include "auditchain/error.hpp"
 #include "auditchain/version.hpp"
 #include "commands.hpp"
 
+namespace {
+
+// Some messages (CLI11's, SQLite's) can span lines; the contract is one line.
+int fail(const std::string& message) {
+  std::string line = message;
+  for (char& c : line) {
+    if (c == '\n' || c == '\r') c = ' ';
+  }
+  std::cerr << "auditchain: " << line << "\n";
+  return 2;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   CLI::App app{"auditchain — an append-only, tamper-evident audit ledger"};
+  app.name("auditchain");  // not argv[0]: help shows the command as users type it
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("auditchain ") + auditchain::version());
+  app.footer(
+      "Examples:\n"
+      "  auditchain init audit.db --tenant acme\n"
+      "  auditchain append audit.db --tenant acme --actor u:alice --action auth.login\n"
+      "  auditchain verify audit.db\n"
+      "  auditchain log audit.db --tenant acme\n"
+      "Run 'auditchain COMMAND --help' for a command's options.");
   int exit_code = 0;
+  auditchain::cli::add_init_command(app, exit_code);
+  auditchain::cli::add_append_command(app, exit_code);
+  auditchain::cli::add_verify_command(app, exit_code);
+  auditchain::cli::add_log_command(app, exit_code);
+  auditchain::cli::add_show_command(app, exit_code);
+  auditchain::cli::add_tenants_command(app, exit_code);
+  auditchain::cli::add_info_command(app, exit_code);
   auditchain::cli::add_demo_command(app, exit_code);
+  // CLI11 would answer a mistyped command with "A subcommand is required".
+  if (argc > 1 && argv[1][0] != '-') {
+    try {
+      app.get_subcommand(argv[1]);
+    } catch (const CLI::OptionNotFound&) {
+      return fail(std::string("unknown command \"") + argv[1] + "\" (see --help)");
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -23,14 +61,11 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::cerr << "auditchain: " << e.what() << " (see --help)\n";
-    return 2;
+    return fail(std::string(e.what()) + " (see --help)");
   } catch (const auditchain::Error& e) {
-    std::cerr << "auditchain: " << e.what() << "\n";
-    return 2;
+    return fail(e.what());
   } catch (const std::exception& e) {
-    std::cerr << "auditchain: " << e.what() << "\n";
-    return 2;
+    return fail(e.what());
   }
   return exit_code;
 }

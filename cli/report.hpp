@@ -1,4 +1,4 @@
-// report.hpp — printing a VerifyReport for people (text) and programs (JSON).
+// report.hpp — printing a VerifyReport for people (programs get report_to_json()).
 #pragma once
 
 #include <ostream>

@@ -166,6 +166,7 @@ class ChainWalker {
       // Missing entries count as checked and not valid, so N/M tells how many are lost.
       report_.entries_checked += row.seq - expected_seq_;
       gap = true;
+      note_missing(expected_seq_, row.seq);
     }
     if (!same_bytes(row.stored_hash, row.computed)) {
       add(row.seq, FindingKind::kHashMismatch,
@@ -219,7 +220,6 @@ class ChainWalker {
     // when the bytes were changed underneath it.
     Hash link = row.computed;
     if (row.stored_hash.size() == Hash::kSize) std::copy(row.stored_hash.begin(), row.stored_hash.end(), link.bytes.begin());
-    if (row.seq > expected_seq_) note_missing(expected_seq_, row.seq);
     prev_hash_ = link;
     prev_time_ = row.recorded_at;
     last_seq_ = row.seq;

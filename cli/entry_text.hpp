@@ -1,0 +1,27 @@
+// entry_text.hpp — entries as people read them.
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <string_view>
+
+#include "auditchain/entry.hpp"
+
+namespace auditchain::cli {
+
+// `text` safe to print on a terminal: control characters (C0, DEL, C1) are
+// shown as escapes. Audit data comes from users and models, and an escape
+// sequence in a metadata value must not be able to repaint what an auditor
+// sees. With `keep_newlines`, line breaks are kept (for multi-line blocks).
+std::string printable(std::string_view text, bool keep_newlines = false);
+
+// One line for `log`: seq, recorded time, actor (on behalf of), action,
+// target, amount, flags, AI model and confidence, references.
+std::string entry_line(const Entry& entry);
+
+// Every field of `entry` for `show`, one per line, then its canonical bytes
+// laid out for reading. `genesis` is the tenant's genesis value, to say what
+// entry 1's prev link points at.
+void print_entry_details(std::ostream& out, const Entry& entry, const Hash& genesis);
+
+}  // namespace auditchain::cli

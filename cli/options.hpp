@@ -1,0 +1,68 @@
+// options.hpp — option parsing and ledger opening shared by the commands.
+//
+// Values are kept as text while CLI11 parses and converted afterwards, so that
+// every conversion error names the option it came from and follows the
+// library's "field: reason" message style (CLI11's own unsigned conversion
+// would also accept "-1" as 2^64-1).
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <cstdint>
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "auditchain/ledger.hpp"
+#include "auditchain/timestamp.hpp"
+
+namespace auditchain::cli {
+
+// Throws Error(kInvalidArgument) naming `option`; main() prints it and exits 2.
+[[noreturn]] void usage_error(std::string_view option, const std::string& reason);
+
+// The help footer of a command: `notes` (details too long for the one-line
+// description in the command list), then "Examples:" and one example per line.
+std::string examples(std::initializer_list<std::string_view> lines, std::string_view notes = {});
+
+// The LEDGER positional argument every command takes.
+CLI::Option* add_ledger_argument(CLI::App& cmd, std::string& path);
+
+// An option's text and whether it was given at all: `--action ""` must reach
+// the library's validation as an empty action, not be taken for "not given".
+struct OptionalText {
+  std::string value;
+  CLI::Option* option = nullptr;
+  bool given() const { return option != nullptr && option->count() > 0; }
+  std::optional<std::string> get() const { return given() ? std::optional(value) : std::nullopt; }
+};
+CLI::Option* add_text_option(CLI::App& cmd, const std::string& name, OptionalText& text,
+                             const std::string& description, const std::string& type_name = "TEXT");
+
+// --from/--to, converted once parsing is done so errors name the option.
+struct TimeRange {
+  OptionalText from;
+  OptionalText to;
+  std::optional<Timestamp> from_time() const;
+  std::optional<Timestamp> to_time() const;
+};
+void add_time_range(CLI::App& cmd, TimeRange& range);
+
+// A decimal integer >= `min` without sign, spaces or fraction.
+std::uint64_t parse_count(const std::string& text, std::string_view option, std::uint64_t min = 0);
+std::optional<std::uint64_t> parse_optional_count(const OptionalText& text, std::uint64_t min = 0);
+
+// Read-only commands never create or change a file: a missing one is
+// "no ledger file at PATH", exit 2.
+Ledger open_read_only(const std::string& path);
+
+// Writing commands other than init refuse a missing file too, so that a
+// mistyped path does not silently start a second, empty audit trail.
+Ledger open_existing_for_writing(const std::string& path);
+
+// Repeatable options (--tenant A --tenant B) take one value per occurrence;
+// otherwise CLI11 would let "--tenant A LEDGER" swallow the positional.
+CLI::Option* one_value_per_use(CLI::Option* option);
+
+}  // namespace auditchain::cli
