@@ -155,12 +155,13 @@ std::vector<Checkpoint> stored_checkpoints(Database& db, std::int64_t tenant_id)
 }
 
 // Signs and stores a checkpoint of the tenant's head inside a write transaction.
-Checkpoint write_checkpoint(LedgerState& state, std::int64_t tenant_id, const std::string& tenant,
-                            const SignerKey& key, std::optional<Timestamp> seal_through) {
+Checkpoint write_checkpoint(LedgerState& state, const std::string& tenant, const SignerKey& key,
+                            std::optional<Timestamp> seal_through) {
   state.check_open();
   if (!state.writer) throw Error(ErrorCode::kReadOnly, "cannot checkpoint: the ledger is open read-only");
   Database& db = *state.writer;
   Transaction tx(db, "BEGIN IMMEDIATE");
+  const std::int64_t tenant_id = ensure_tenant(state, db, tenant);
   StoredHead head = read_head(db, tenant_id);
   if (head.seq == 0) head.hash = genesis_hash(state.ledger_id, tenant);
   if (seal_through) {
@@ -210,38 +211,39 @@ void maybe_auto_checkpoint(LedgerState& state, std::int64_t tenant_id, const std
   const auto interval_us = std::chrono::duration_cast<std::chrono::microseconds>(o.checkpoint_interval).count();
   const bool by_time = interval_us > 0 && head > last_size &&
                        (!last_time || Timestamp::now().micros - last_time->micros >= interval_us);
-  if (by_count || by_time) write_checkpoint(state, tenant_id, tenant, *o.checkpoint_signer, std::nullopt);
+  if (by_count || by_time) write_checkpoint(state, tenant, *o.checkpoint_signer, std::nullopt);
 }
 
 }  // namespace detail
 
 Checkpoint TenantLedger::checkpoint(const SignerKey& key) {
-  std::lock_guard tenant_lock(state_->tenant_lock(tenant_id_));
+  std::lock_guard tenant_lock(state_->tenant_lock(name_));
   std::lock_guard writer_lock(state_->writer_mutex);
-  return detail::write_checkpoint(*state_, tenant_id_, name_, key, std::nullopt);
+  return detail::write_checkpoint(*state_, name_, key, std::nullopt);
 }
 
 Checkpoint TenantLedger::seal(Timestamp through, const SignerKey& key) {
-  std::lock_guard tenant_lock(state_->tenant_lock(tenant_id_));
+  std::lock_guard tenant_lock(state_->tenant_lock(name_));
   std::lock_guard writer_lock(state_->writer_mutex);
-  return detail::write_checkpoint(*state_, tenant_id_, name_, key, through);
+  return detail::write_checkpoint(*state_, name_, key, through);
 }
 
 std::vector<Checkpoint> TenantLedger::checkpoints() const {
   auto lease = state_->reader();
-  return detail::stored_checkpoints(lease.db(), tenant_id_);
+  return detail::stored_checkpoints(lease.db(), id(lease.db()));
 }
 
 Hash TenantLedger::merkle_root(std::optional<std::uint64_t> size) const {
   auto lease = state_->reader();
   detail::Transaction snapshot(lease.db(), "BEGIN");
-  const std::uint64_t head = detail::read_head(lease.db(), tenant_id_).seq;
+  const std::int64_t tenant_id = id(lease.db());
+  const std::uint64_t head = detail::read_head(lease.db(), tenant_id).seq;
   const std::uint64_t n = size.value_or(head);
   if (n > head) {
     throw Error(ErrorCode::kInvalidArgument,
                 "size: tenant \"" + name_ + "\" has " + std::to_string(head) + " entries, not " + std::to_string(n), "size");
   }
-  return detail::MerkleStore(lease.db(), tenant_id_).root(n);
+  return detail::MerkleStore(lease.db(), tenant_id).root(n);
 }
 
 }  // namespace auditchain

@@ -56,14 +56,15 @@ bool EntryCursor::next(Entry& out) {
 
 EntryCursor TenantLedger::entries(const Query& q) const {
   auto lease = state_->reader();
+  const std::int64_t tenant_id = id(lease.db());
   constexpr auto kMax = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
   std::uint64_t from = std::max<std::uint64_t>(q.seq_from, 1);
   std::uint64_t to = std::min(q.seq_to.value_or(kMax), kMax);
   // Recorded times never decrease along a chain, so a time range is a seq range
   // found by binary search; the time predicates below still apply to each row.
-  if (q.recorded_from) from = std::max(from, detail::first_seq_at_or_after(lease.db(), tenant_id_, *q.recorded_from));
+  if (q.recorded_from) from = std::max(from, detail::first_seq_at_or_after(lease.db(), tenant_id, *q.recorded_from));
   if (q.recorded_to) {
-    const std::uint64_t end = detail::first_seq_at_or_after(lease.db(), tenant_id_, *q.recorded_to);
+    const std::uint64_t end = detail::first_seq_at_or_after(lease.db(), tenant_id, *q.recorded_to);
     to = std::min(to, end == 0 ? 0 : end - 1);
   }
 
@@ -90,7 +91,7 @@ EntryCursor TenantLedger::entries(const Query& q) const {
   if (q.limit > 0) sql += " LIMIT " + std::to_string(std::min(q.limit, kMax));
 
   detail::Statement s = lease.db().prepare(sql);
-  s.bind(1, tenant_id_).bind(2, static_cast<std::int64_t>(from)).bind(3, static_cast<std::int64_t>(to));
+  s.bind(1, tenant_id).bind(2, static_cast<std::int64_t>(from)).bind(3, static_cast<std::int64_t>(to));
   for (const auto& [index, value] : text_params) s.bind(index, value);
   auto state = std::make_unique<detail::CursorState>(detail::CursorState{std::move(lease), std::move(s), name_});
   return EntryCursor(std::move(state));

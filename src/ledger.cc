@@ -30,11 +30,11 @@ void LedgerState::check_open() const {
   if (closed) throw Error(ErrorCode::kClosed, "the ledger " + path + " is closed");
 }
 
-std::mutex& LedgerState::tenant_lock(std::int64_t tenant_id) {
+std::mutex& LedgerState::tenant_lock(std::string_view tenant) {
   std::lock_guard lock(tenant_locks_mutex);
-  auto& slot = tenant_locks[tenant_id];
-  if (!slot) slot = std::make_unique<std::mutex>();
-  return *slot;
+  auto it = tenant_locks.find(tenant);
+  if (it == tenant_locks.end()) it = tenant_locks.emplace(std::string(tenant), std::make_unique<std::mutex>()).first;
+  return *it->second;
 }
 
 std::unique_ptr<Database> LedgerState::open_reader() const {
@@ -106,6 +106,16 @@ std::optional<Timestamp> sealed_through(Database& db, std::int64_t tenant_id) {
   s.bind(1, tenant_id);
   if (!s.step() || s.column_is_null(0)) return std::nullopt;
   return Timestamp::parse(s.column_text(0), "sealed_through");
+}
+
+std::int64_t ensure_tenant(LedgerState& state, Database& db, std::string_view name) {
+  std::int64_t id = find_tenant(db, name);
+  if (id >= 0) return id;
+  const Hash genesis = genesis_hash(state.ledger_id, name);
+  Statement insert = db.prepare("INSERT INTO tenants (name, genesis, created_at) VALUES (?1, ?2, ?3)");
+  insert.bind(1, name).bind_blob(2, genesis.bytes.data(), genesis.bytes.size());
+  insert.bind(3, Timestamp::now().to_string()).run();
+  return sqlite3_last_insert_rowid(db.get());
 }
 
 merkle::Frontier load_frontier(LedgerState& state, std::int64_t tenant_id, Database& db, const StoredHead& head) {
@@ -263,19 +273,13 @@ TenantLedger Ledger::tenant(std::string_view name, TenantMode mode) {
   if (mode == TenantMode::kMustExist) {
     throw Error(ErrorCode::kNotFound, "no tenant \"" + std::string(name) + "\" in " + state_->path, "tenant");
   }
+  if (mode == TenantMode::kCreateOnAppend) return TenantLedger(state_, -1, std::string(name));
   std::lock_guard lock(state_->writer_mutex);
   state_->check_open();
   if (!state_->writer) throw Error(ErrorCode::kReadOnly, "cannot create a tenant: the ledger is open read-only");
   Database& db = *state_->writer;
   Transaction tx(db, "BEGIN IMMEDIATE");
-  std::int64_t id = detail::find_tenant(db, name);
-  if (id < 0) {
-    const Hash genesis = genesis_hash(state_->ledger_id, name);
-    Statement insert = db.prepare("INSERT INTO tenants (name, genesis, created_at) VALUES (?1, ?2, ?3)");
-    insert.bind(1, name).bind_blob(2, genesis.bytes.data(), genesis.bytes.size());
-    insert.bind(3, Timestamp::now().to_string()).run();
-    id = sqlite3_last_insert_rowid(db.get());
-  }
+  const std::int64_t id = detail::ensure_tenant(*state_, db, name);
   tx.commit();
   return TenantLedger(state_, id, std::string(name));
 }
@@ -285,11 +289,30 @@ TenantLedger Ledger::tenant(std::string_view name, TenantMode mode) {
 TenantLedger::TenantLedger(std::shared_ptr<LedgerState> state, std::int64_t tenant_id, std::string name)
     : state_(std::move(state)), tenant_id_(tenant_id), name_(std::move(name)) {}
 
+TenantLedger::TenantLedger(const TenantLedger& other)
+    : state_(other.state_), tenant_id_(other.tenant_id_.load()), name_(other.name_) {}
+
+TenantLedger& TenantLedger::operator=(const TenantLedger& other) {
+  state_ = other.state_;
+  tenant_id_ = other.tenant_id_.load();
+  name_ = other.name_;
+  return *this;
+}
+
+std::int64_t TenantLedger::id(Database& db) const {
+  std::int64_t current = tenant_id_.load();
+  if (current < 0) {
+    current = detail::find_tenant(db, name_);
+    if (current >= 0) tenant_id_ = current;
+  }
+  return current;
+}
+
 Hash TenantLedger::genesis() const { return genesis_hash(state_->ledger_id, name_); }
 
 ChainHead TenantLedger::head() const {
   auto lease = state_->reader();
-  const detail::StoredHead stored = detail::read_head(lease.db(), tenant_id_);
+  const detail::StoredHead stored = detail::read_head(lease.db(), id(lease.db()));
   ChainHead head;
   head.seq = stored.seq;
   head.hash = stored.seq == 0 ? genesis() : stored.hash;
@@ -345,19 +368,21 @@ std::vector<Receipt> TenantLedger::append_batch(std::span<const Event> events) {
     }
   }
 
-  std::lock_guard tenant_lock(state_->tenant_lock(tenant_id_));
+  std::lock_guard tenant_lock(state_->tenant_lock(name_));
   std::lock_guard writer_lock(state_->writer_mutex);
   state_->check_open();
   if (!state_->writer) throw Error(ErrorCode::kReadOnly, "cannot append: the ledger is open read-only");
   Database& db = *state_->writer;
 
   Transaction tx(db, "BEGIN IMMEDIATE");
-  detail::StoredHead head = detail::read_head(db, tenant_id_);
+  const std::int64_t tenant_id = detail::ensure_tenant(*state_, db, name_);
+  tenant_id_ = tenant_id;
+  detail::StoredHead head = detail::read_head(db, tenant_id);
   if (head.seq == 0) head.hash = genesis();
   Timestamp now = Timestamp::now();
   if (head.recorded_at && *head.recorded_at > now) now = *head.recorded_at;  // never backwards
-  const std::optional<Timestamp> sealed = detail::sealed_through(db, tenant_id_);
-  detail::merkle::Frontier frontier = detail::load_frontier(*state_, tenant_id_, db, head);
+  const std::optional<Timestamp> sealed = detail::sealed_through(db, tenant_id);
+  detail::merkle::Frontier frontier = detail::load_frontier(*state_, tenant_id, db, head);
 
   Statement find_key = db.prepare(
       "SELECT seq, recorded_at, hash FROM entries WHERE tenant_id = ?1 AND idempotency_key = ?2");
@@ -375,7 +400,7 @@ std::vector<Receipt> TenantLedger::append_batch(std::span<const Event> events) {
     const Event& e = prepared[i];
     if (e.idempotency_key) {
       find_key.reset();
-      find_key.bind(1, tenant_id_).bind(2, *e.idempotency_key);
+      find_key.bind(1, tenant_id).bind(2, *e.idempotency_key);
       if (find_key.step()) {
         receipts.push_back(stored_receipt(name_, find_key));
         continue;
@@ -411,7 +436,7 @@ std::vector<Receipt> TenantLedger::append_batch(std::span<const Event> events) {
       }
       const Hash hash = detail::sha256(bytes);
       insert.reset();
-      insert.bind(1, tenant_id_).bind(2, static_cast<std::int64_t>(seq)).bind(3, recorded_text);
+      insert.bind(1, tenant_id).bind(2, static_cast<std::int64_t>(seq)).bind(3, recorded_text);
       insert.bind(4, e.action).bind(5, e.actor.id);
       if (e.target) {
         insert.bind(6, e.target->type).bind(7, e.target->id);
@@ -437,12 +462,12 @@ std::vector<Receipt> TenantLedger::append_batch(std::span<const Event> events) {
   tx.commit();
   {
     std::lock_guard lock(state_->tips_mutex);
-    state_->tips[tenant_id_] = detail::LedgerState::Tip{head.seq, head.hash, std::move(frontier)};
+    state_->tips[tenant_id] = detail::LedgerState::Tip{head.seq, head.hash, std::move(frontier)};
   }
   // The entries are committed; a failed automatic checkpoint must not turn
   // their append into a failure, and the next append retries it.
   try {
-    detail::maybe_auto_checkpoint(*state_, tenant_id_, name_);
+    detail::maybe_auto_checkpoint(*state_, tenant_id, name_);
   } catch (const Error&) {
   }
   return receipts;
@@ -453,7 +478,7 @@ Entry TenantLedger::read(std::uint64_t seq) const {
   auto lease = state_->reader();
   Statement s = lease.db().prepare("SELECT hash, body FROM entries WHERE tenant_id = ?1 AND seq = ?2");
   const auto max = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
-  s.bind(1, tenant_id_).bind(2, static_cast<std::int64_t>(std::min(seq, max)));
+  s.bind(1, id(lease.db())).bind(2, static_cast<std::int64_t>(std::min(seq, max)));
   if (seq == 0 || !s.step()) {
     throw Error(ErrorCode::kNotFound, "tenant \"" + name_ + "\" has no entry " + std::to_string(seq), "seq");
   }

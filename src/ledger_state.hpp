@@ -46,7 +46,7 @@ struct LedgerState : std::enable_shared_from_this<LedgerState> {
   std::unique_ptr<Database> writer;  // null when read-only or closed
 
   std::mutex tenant_locks_mutex;
-  std::map<std::int64_t, std::unique_ptr<std::mutex>> tenant_locks;
+  std::map<std::string, std::unique_ptr<std::mutex>, std::less<>> tenant_locks;
 
   // The chain tip and Merkle frontier of each tenant as of the last commit
   // of this process; reused when the head read in a transaction matches, so
@@ -65,7 +65,7 @@ struct LedgerState : std::enable_shared_from_this<LedgerState> {
   // Throws Error(kClosed) once the ledger is closed.
   void check_open() const;
   // The in-process writer lock of one tenant.
-  std::mutex& tenant_lock(std::int64_t tenant_id);
+  std::mutex& tenant_lock(std::string_view tenant);
   // Lends a read-only connection (opening one when none is idle).
   ReaderLease reader();
   std::unique_ptr<Database> open_reader() const;
@@ -86,6 +86,10 @@ struct StoredHead {
 };
 StoredHead read_head(Database& db, std::int64_t tenant_id);
 
+// The id of tenant `name`, creating it (with its genesis value) when missing.
+// REQUIRES: a write transaction is open on `db`.
+std::int64_t ensure_tenant(LedgerState& state, Database& db, std::string_view name);
+
 // The latest end of a sealed period of the tenant, if any seal exists.
 std::optional<Timestamp> sealed_through(Database& db, std::int64_t tenant_id);
 
@@ -95,8 +99,8 @@ merkle::Frontier load_frontier(LedgerState& state, std::int64_t tenant_id, Datab
 
 // Signs and stores a checkpoint of the tenant's head (a seal when
 // `seal_through` is set). REQUIRES: the tenant's lock and the writer mutex held.
-Checkpoint write_checkpoint(LedgerState& state, std::int64_t tenant_id, const std::string& tenant,
-                            const SignerKey& key, std::optional<Timestamp> seal_through);
+Checkpoint write_checkpoint(LedgerState& state, const std::string& tenant, const SignerKey& key,
+                            std::optional<Timestamp> seal_through);
 
 // Writes a checkpoint when the ledger's automatic-checkpoint options call for
 // one. REQUIRES: as write_checkpoint.

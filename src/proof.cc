@@ -115,11 +115,12 @@ InclusionProof TenantLedger::prove_inclusion(std::uint64_t seq, std::optional<st
   auto lease = state_->reader();
   detail::Database& db = lease.db();
   detail::Transaction snapshot(db, "BEGIN");
-  const std::uint64_t head = detail::read_head(db, tenant_id_).seq;
+  const std::int64_t tenant_id = id(db);
+  const std::uint64_t head = detail::read_head(db, tenant_id).seq;
   if (seq == 0 || seq > head) {
     throw Error(ErrorCode::kNotFound, "tenant \"" + name_ + "\" has no entry " + std::to_string(seq), "seq");
   }
-  const std::vector<Checkpoint> stored = detail::stored_checkpoints(db, tenant_id_);
+  const std::vector<Checkpoint> stored = detail::stored_checkpoints(db, tenant_id);
   std::uint64_t size = head;
   if (tree_size) {
     size = *tree_size;
@@ -142,10 +143,10 @@ InclusionProof TenantLedger::prove_inclusion(std::uint64_t seq, std::optional<st
   proof.seq = seq;
   proof.tree_size = size;
   detail::Statement body = db.prepare("SELECT body FROM entries WHERE tenant_id = ?1 AND seq = ?2");
-  body.bind(1, tenant_id_).bind(2, static_cast<std::int64_t>(seq));
+  body.bind(1, tenant_id).bind(2, static_cast<std::int64_t>(seq));
   if (!body.step()) throw Error(ErrorCode::kCorrupt, "entry " + std::to_string(seq) + " is missing; run auditchain verify");
   proof.entry = body.column_blob(0);
-  detail::MerkleStore store(db, tenant_id_);
+  detail::MerkleStore store(db, tenant_id);
   proof.path = detail::merkle::inclusion_path(seq - 1, size, store.source());
   proof.root = store.root(size);
   proof.checkpoint = checkpoint_of_size(stored, size);
@@ -156,15 +157,16 @@ ConsistencyProof TenantLedger::prove_consistency(std::uint64_t old_size, std::op
   auto lease = state_->reader();
   detail::Database& db = lease.db();
   detail::Transaction snapshot(db, "BEGIN");
-  const std::uint64_t head = detail::read_head(db, tenant_id_).seq;
+  const std::int64_t tenant_id = id(db);
+  const std::uint64_t head = detail::read_head(db, tenant_id).seq;
   const std::uint64_t n = new_size.value_or(head);
   if (old_size == 0 || old_size > n || n > head) {
     throw Error(ErrorCode::kInvalidArgument,
                 "sizes: need 1 <= from-size <= to-size <= " + std::to_string(head) + " (the head of \"" + name_ + "\")",
                 "size");
   }
-  const std::vector<Checkpoint> stored = detail::stored_checkpoints(db, tenant_id_);
-  detail::MerkleStore store(db, tenant_id_);
+  const std::vector<Checkpoint> stored = detail::stored_checkpoints(db, tenant_id);
+  detail::MerkleStore store(db, tenant_id);
   ConsistencyProof proof;
   proof.ledger_id = state_->ledger_id;
   proof.tenant = name_;

@@ -70,6 +70,11 @@ std::string random_hex(std::size_t n) {
 
 namespace auditchain {
 
+Hash sha256(std::string_view bytes) {
+  detail::ensure_sodium();
+  return detail::sha256(bytes);
+}
+
 std::string Hash::hex() const { return detail::to_hex(bytes.data(), bytes.size()); }
 
 Hash Hash::from_hex(std::string_view hex, std::string_view field) {

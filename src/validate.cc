@@ -6,6 +6,7 @@
 #include <string>
 
 #include "auditchain/decimal.hpp"
+#include "auditchain/ledger.hpp"
 #include "auditchain/error.hpp"
 #include "json.hpp"
 #include "schema.hpp"
@@ -97,6 +98,14 @@ void check_text(std::string_view value, std::string_view field, std::size_t max)
 }
 
 void check_tenant_name(std::string_view name) { check_name(name, "tenant", Limits::kTenant); }
+
+}  // namespace auditchain::detail
+
+namespace auditchain {
+void check_tenant_name(std::string_view name) { detail::check_tenant_name(name); }
+}  // namespace auditchain
+
+namespace auditchain::detail {
 
 Event prepare_event(const Event& in) {
   Event e = in;

@@ -82,6 +82,28 @@ TEST(Tenants, AreListedSortedAndCreatedOnlyWhenAsked) {
   EXPECT_EQ(ledger.tenants(), (std::vector<std::string>{"acme", "globex"}));
 }
 
+TEST(Tenants, CreatedOnAppendLeaveNoTraceWhenTheFirstEventIsRefused) {
+  ScratchDir dir;
+  Ledger ledger = Ledger::open(dir.file("a.ledger"));
+  TenantLedger t = ledger.tenant("newco", TenantMode::kCreateOnAppend);
+  EXPECT_TRUE(ledger.tenants().empty());
+  EXPECT_EQ(t.head().seq, 0u);
+  EXPECT_EQ(t.entries().begin(), t.entries().end());
+  EXPECT_AUDITCHAIN_ERROR(t.append(make_event("")), ErrorCode::kInvalidArgument, "action");
+  Event dangling = make_event();
+  dangling.derived_from = 1;  // only detectable against the (empty) chain
+  EXPECT_AUDITCHAIN_ERROR(t.append(dangling), ErrorCode::kInvalidArgument, "derived_from");
+  EXPECT_TRUE(ledger.tenants().empty());
+  EXPECT_EQ(t.append(make_event()).seq, 1u);
+  EXPECT_EQ(ledger.tenants(), std::vector<std::string>{"newco"});
+  EXPECT_EQ(ledger.tenant("newco").read(1).prev_hash, t.genesis());
+}
+
+TEST(Tenants, NameCheckNeedsNoLedger) {
+  EXPECT_NO_THROW(check_tenant_name("acme"));
+  EXPECT_AUDITCHAIN_ERROR(check_tenant_name("a\tb"), ErrorCode::kInvalidArgument, "tenant");
+}
+
 TEST(Tenants, NamesWithControlCharactersOrNothingAreRefused) {
   ScratchDir dir;
   Ledger ledger = Ledger::open(dir.file("a.ledger"));

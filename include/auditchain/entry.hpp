@@ -39,6 +39,9 @@ struct AUDITCHAIN_API Hash {
   friend bool operator==(const Hash&, const Hash&) = default;
 };
 
+// SHA-256 of `bytes` (an entry's hash is sha256(entry.bytes)).
+AUDITCHAIN_API Hash sha256(std::string_view bytes);
+
 enum class ActorKind { kUser, kService, kAiAgent, kSystem };
 
 // "user", "service", "ai_agent", "system".

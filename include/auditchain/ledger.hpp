@@ -21,6 +21,7 @@
 // both. An EntryCursor is used by one thread at a time.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -74,7 +75,14 @@ struct OpenOptions {
   std::chrono::seconds checkpoint_interval{0};
 };
 
-enum class TenantMode { kMustExist, kCreateIfMissing };
+enum class TenantMode {
+  kMustExist,        // an unknown tenant is an error (kNotFound)
+  kCreateIfMissing,  // the tenant is created now if it does not exist
+  // The tenant is created by its first successful append, in the same
+  // transaction, so a refused first event leaves no trace. Until then the
+  // handle reads as an empty tenant.
+  kCreateOnAppend,
+};
 
 // The newest entry of a tenant's chain; seq 0 and the genesis value when empty.
 struct ChainHead {
@@ -101,6 +109,7 @@ struct Query {
 namespace detail {
 struct LedgerState;
 struct CursorState;
+class Database;
 }  // namespace detail
 
 // Streams the entries matching a Query in seq order, one at a time; memory
@@ -150,6 +159,9 @@ class AUDITCHAIN_API EntryCursor {
 // it came from is open (afterwards every call fails with kClosed).
 class AUDITCHAIN_API TenantLedger {
  public:
+  TenantLedger(const TenantLedger& other);
+  TenantLedger& operator=(const TenantLedger& other);
+
   const std::string& name() const noexcept { return name_; }
 
   // Validates `event`, links it to the tenant's chain and stores it.
@@ -216,8 +228,11 @@ class AUDITCHAIN_API TenantLedger {
  private:
   friend class Ledger;
   TenantLedger(std::shared_ptr<detail::LedgerState> state, std::int64_t tenant_id, std::string name);
+  // The tenant's row id, looked up again while the tenant does not exist yet
+  // (kCreateOnAppend); -1 until it does.
+  std::int64_t id(detail::Database& db) const;
   std::shared_ptr<detail::LedgerState> state_;
-  std::int64_t tenant_id_;
+  mutable std::atomic<std::int64_t> tenant_id_;
   std::string name_;
 };
 
@@ -266,5 +281,9 @@ class AUDITCHAIN_API Ledger {
 // The genesis value of `tenant` in the ledger with id `ledger_id`
 // (docs/FORMAT.md "Genesis").
 AUDITCHAIN_API Hash genesis_hash(std::string_view ledger_id, std::string_view tenant);
+
+// Checks a tenant name without touching any ledger: 1..128 bytes of UTF-8
+// without control characters. Throws Error(kInvalidArgument, ..., "tenant").
+AUDITCHAIN_API void check_tenant_name(std::string_view name);
 
 }  // namespace auditchain
