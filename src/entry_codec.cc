@@ -11,6 +11,7 @@
 #include "json.hpp"
 #include "sha256.hpp"
 #include "validate.hpp"
+#include "vault.hpp"
 
 namespace auditchain {
 namespace detail {
@@ -49,14 +50,45 @@ class ObjectWriter {
   bool first_ = true;
 };
 
-void write_actor(std::string& out, const Actor& a) {
+using RawFields = std::map<std::string, std::string>;
+
+// RFC 6901 escaping of one reference token.
+std::string pointer_token(std::string_view name) {
+  std::string out;
+  for (char c : name) {
+    if (c == '~') {
+      out += "~0";
+    } else if (c == '/') {
+      out += "~1";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+// Writes field `k` (at JSON Pointer `pointer`): its protection envelope when
+// there is one, else the string.
+void string_or_raw(ObjectWriter& w, std::string_view k, const std::optional<std::string>& v, const RawFields* raw,
+                   const std::string& pointer) {
+  if (!v) return;
+  if (raw) {
+    if (auto it = raw->find(pointer); it != raw->end()) {
+      w.raw(k, it->second);
+      return;
+    }
+  }
+  w.string(k, *v);
+}
+
+void write_actor(std::string& out, const Actor& a, const RawFields* raw) {
   ObjectWriter w(out);
   w.string("id", a.id);
-  w.optional_string("ip", a.ip);
+  string_or_raw(w, "ip", a.ip, raw, "/actor/ip");
   w.string("kind", actor_kind_name(a.kind));
-  w.optional_string("on_behalf_of", a.on_behalf_of);
-  w.optional_string("request_id", a.request_id);
-  w.optional_string("session_id", a.session_id);
+  string_or_raw(w, "on_behalf_of", a.on_behalf_of, raw, "/actor/on_behalf_of");
+  string_or_raw(w, "request_id", a.request_id, raw, "/actor/request_id");
+  string_or_raw(w, "session_id", a.session_id, raw, "/actor/session_id");
   w.close();
 }
 
@@ -82,14 +114,16 @@ void write_ai(std::string& out, const AiProvenance& ai) {
   w.close();
 }
 
-void write_metadata(std::string& out, const std::map<std::string, std::string>& metadata) {
+void write_metadata(std::string& out, const std::map<std::string, std::string>& metadata, const RawFields* raw) {
   std::vector<const std::pair<const std::string, std::string>*> items;
   items.reserve(metadata.size());
   for (const auto& item : metadata) items.push_back(&item);
   std::sort(items.begin(), items.end(),
             [](const auto* a, const auto* b) { return json::utf16_less(a->first, b->first); });
   ObjectWriter w(out);
-  for (const auto* item : items) w.string(item->first, item->second);
+  for (const auto* item : items) {
+    string_or_raw(w, item->first, item->second, raw, "/metadata/" + pointer_token(item->first));
+  }
   w.close();
 }
 
@@ -101,7 +135,43 @@ void write_metadata(std::string& out, const std::map<std::string, std::string>& 
 // by prepare_event().
 class EventReader {
  public:
-  explicit EventReader(bool entry_form) : entry_form_(entry_form) {}
+  explicit EventReader(bool entry_form, std::vector<std::pair<std::string, json::Value>>* envelopes = nullptr)
+      : entry_form_(entry_form), envelopes_(envelopes) {}
+
+  // In entry form a protected string field holds an envelope object: it is
+  // recorded and the field reads as a marker until revealed.
+  std::optional<std::string> string_or_envelope(const json::Value& obj, std::string_view name,
+                                                const std::string& field, const std::string& pointer) const {
+    const json::Value* v = obj.find(name);
+    if (v != nullptr && v->is_object() && entry_form_ && envelopes_ != nullptr) {
+      record_envelope(*v, pointer);
+      return std::string(kEncryptedMarker);
+    }
+    return optional_string(obj, name, field);
+  }
+
+  void record_envelope(const json::Value& v, const std::string& pointer) const {
+    try {
+      if (!as_envelope(v)) fail(pointer, "holds an object that is not a protection envelope");
+    } catch (const std::invalid_argument& e) {
+      fail(pointer, std::string("holds a malformed protection envelope: ") + e.what());
+    }
+    envelopes_->emplace_back(pointer, v);
+  }
+
+  // Finds the envelopes inside a before/after value.
+  void scan(const json::Value& v, const std::string& pointer) const {
+    if (!entry_form_ || envelopes_ == nullptr) return;
+    if (v.is_object()) {
+      if (v.find("$protected") != nullptr) {
+        record_envelope(v, pointer);
+        return;
+      }
+      for (const auto& [name, member] : v.as_object()) scan(member, pointer + "/" + pointer_token(name));
+    } else if (v.is_array()) {
+      for (std::size_t i = 0; i < v.as_array().size(); ++i) scan(v.as_array()[i], pointer + "/" + std::to_string(i));
+    }
+  }
 
   [[noreturn]] static void fail(std::string_view field, const std::string& what) {
     throw DecodeError(std::string(field), std::string(field) + ": " + what);
@@ -173,10 +243,10 @@ class EventReader {
         throw DecodeError("actor.kind", e.what());
       }
     }
-    a.ip = optional_string(v, "ip", "actor.ip");
-    a.on_behalf_of = optional_string(v, "on_behalf_of", "actor.on_behalf_of");
-    a.request_id = optional_string(v, "request_id", "actor.request_id");
-    a.session_id = optional_string(v, "session_id", "actor.session_id");
+    a.ip = string_or_envelope(v, "ip", "actor.ip", "/actor/ip");
+    a.on_behalf_of = string_or_envelope(v, "on_behalf_of", "actor.on_behalf_of", "/actor/on_behalf_of");
+    a.request_id = string_or_envelope(v, "request_id", "actor.request_id", "/actor/request_id");
+    a.session_id = string_or_envelope(v, "session_id", "actor.session_id", "/actor/session_id");
     return a;
   }
 
@@ -217,8 +287,14 @@ class EventReader {
       only_members(*t, "target", {"id", "type"});
       e.target = Target{required_string(*t, "type", "target.type"), required_string(*t, "id", "target.id")};
     }
-    if (const json::Value* b = root.find("before")) e.before = json::canonical(*b);
-    if (const json::Value* a = root.find("after")) e.after = json::canonical(*a);
+    if (const json::Value* b = root.find("before")) {
+      e.before = json::canonical(*b);
+      scan(*b, "/before");
+    }
+    if (const json::Value* a = root.find("after")) {
+      e.after = json::canonical(*a);
+      scan(*a, "/after");
+    }
     if (const json::Value* a = root.find("amount")) {
       object(*a, "amount");
       only_members(*a, "amount", {"currency", "value"});
@@ -229,6 +305,11 @@ class EventReader {
       object(*m, "metadata");
       if (entry_form_ && m->as_object().empty()) fail("metadata", "must not be empty when present");
       for (const auto& [key, value] : m->as_object()) {
+        if (value.is_object() && entry_form_ && envelopes_ != nullptr) {
+          record_envelope(value, "/metadata/" + pointer_token(key));
+          e.metadata.emplace(key, kEncryptedMarker);
+          continue;
+        }
         if (!value.is_string()) fail("metadata." + key, "must be a JSON string");
         e.metadata.emplace(key, value.as_string());
       }
@@ -250,11 +331,30 @@ class EventReader {
     if (const json::Value* v = root.find("overrides")) e.overrides = positive_integer(*v, "overrides");
     if (auto t = optional_string(root, "occurred_at", "occurred_at")) e.occurred_at = time(*t, "occurred_at");
     e.idempotency_key = optional_string(root, "idempotency_key", "idempotency_key");
+    if (const json::Value* p = root.find("protect"); p != nullptr && !entry_form_) e.protect = protection(*p);
     return e;
+  }
+
+  static Protection protection(const json::Value& v) {
+    object(v, "protect");
+    only_members(v, "protect", {"encrypt", "secret", "subject"});
+    Protection p;
+    for (const auto& [name, list] : {std::pair{"encrypt", &p.encrypt}, std::pair{"secret", &p.secret}}) {
+      const json::Value* a = v.find(name);
+      if (a == nullptr) continue;
+      if (!a->is_array()) fail(std::string("protect.") + name, "must be an array of JSON Pointers");
+      for (const json::Value& ptr : a->as_array()) {
+        if (!ptr.is_string()) fail(std::string("protect.") + name, "must be an array of JSON Pointers");
+        list->push_back(ptr.as_string());
+      }
+    }
+    p.subject = optional_string(v, "subject", "protect.subject");
+    return p;
   }
 
  private:
   bool entry_form_;
+  std::vector<std::pair<std::string, json::Value>>* envelopes_;
 };
 
 json::Value parse_json(std::string_view bytes, std::size_t max_bytes) {
@@ -270,13 +370,13 @@ json::Value parse_json(std::string_view bytes, std::size_t max_bytes) {
 
 }  // namespace
 
-std::string encode_entry(const Event& e, const ChainFields& chain) {
+std::string encode_entry(const Event& e, const ChainFields& chain, const RawFields* raw) {
   std::string out;
   out.reserve(512 + (e.before ? e.before->size() : 0) + (e.after ? e.after->size() : 0));
   ObjectWriter w(out);
   w.string("action", e.action);
   w.key("actor");
-  write_actor(out, e.actor);
+  write_actor(out, e.actor, raw);
   if (e.after) w.raw("after", *e.after);
   if (e.ai) {
     w.key("ai");
@@ -303,7 +403,7 @@ std::string encode_entry(const Event& e, const ChainFields& chain) {
   w.string("ledger", chain.ledger_id);
   if (!e.metadata.empty()) {
     w.key("metadata");
-    write_metadata(out, e.metadata);
+    write_metadata(out, e.metadata, raw);
   }
   if (e.occurred_at) w.string("occurred_at", e.occurred_at->to_string());
   if (e.overrides) w.integer("overrides", *e.overrides);
@@ -325,7 +425,8 @@ std::string encode_entry(const Event& e, const ChainFields& chain) {
 
 DecodedEntry decode_entry(std::string_view bytes) {
   const json::Value root = parse_json(bytes, Limits::kEntryBytes);
-  EventReader reader(true);
+  DecodedEntry d;
+  EventReader reader(true, &d.envelopes);
   if (!root.is_object()) EventReader::fail("entry", "is not a JSON object");
   if (json::canonical(root) != bytes) EventReader::fail("entry", "is not in canonical (RFC 8785) form");
   EventReader::only_members(root, "",
@@ -336,7 +437,6 @@ DecodedEntry decode_entry(std::string_view bytes) {
   if (version == nullptr || !version->is_integer() || version->as_integer() != kEntryVersion) {
     EventReader::fail("v", "is not a supported entry format version");
   }
-  DecodedEntry d;
   d.ledger_id = EventReader::required_string(root, "ledger", "ledger");
   if (!is_lower_hex(d.ledger_id, 16)) EventReader::fail("ledger", "is not 32 lowercase hex digits");
   Entry& out = d.entry;
@@ -357,7 +457,8 @@ Event event_from_json(std::string_view text) {
   if (!root.is_object()) EventReader::fail("event", "must be a JSON object");
   EventReader::only_members(root, "",
                             {"action", "actor", "after", "ai", "amount", "before", "derived_from", "flags",
-                             "idempotency_key", "metadata", "occurred_at", "overrides", "target", "tenant"});
+                             "idempotency_key", "metadata", "occurred_at", "overrides", "protect", "target",
+                             "tenant"});
   return EventReader(false).event(root);
 }
 

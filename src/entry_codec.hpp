@@ -9,9 +9,12 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <map>
 #include <string_view>
+#include <vector>
 
 #include "auditchain/entry.hpp"
+#include "json.hpp"
 
 namespace auditchain::detail {
 
@@ -28,7 +31,10 @@ struct ChainFields {
 
 // The canonical bytes of `event` (already normalised by prepare_event) at the
 // position given by `chain`.
-std::string encode_entry(const Event& event, const ChainFields& chain);
+// `raw` maps JSON Pointers of string fields outside before/after to the
+// canonical JSON written in their place (protection envelopes).
+std::string encode_entry(const Event& event, const ChainFields& chain,
+                         const std::map<std::string, std::string>* raw = nullptr);
 
 // Bytes that are not a well-formed entry: not JSON, not canonical, a missing or
 // unknown member, a value of the wrong type or form.
@@ -46,6 +52,9 @@ class DecodeError : public std::runtime_error {
 struct DecodedEntry {
   std::string ledger_id;
   Entry entry;  // all but `hash` (which the caller sets) and `bytes` (left empty)
+  // Protection envelopes found, by JSON Pointer; the fields themselves hold
+  // "[encrypted]" / "[secret]" markers (before/after keep the envelopes).
+  std::vector<std::pair<std::string, json::Value>> envelopes;
 };
 
 // Decodes `bytes` strictly. Throws DecodeError.

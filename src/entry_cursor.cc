@@ -4,12 +4,14 @@
 #include "auditchain/ledger.hpp"
 #include "entry_codec.hpp"
 #include "ledger_state.hpp"
+#include "protect_fields.hpp"
 #include "schema.hpp"
 
 namespace auditchain {
 namespace detail {
 
-Entry entry_from_row(const std::string& tenant, std::uint64_t seq, std::string_view hash, std::string_view body) {
+Entry entry_from_row(const std::string& tenant, std::uint64_t seq, std::string_view hash, std::string_view body,
+                     Revealer& revealer) {
   const auto corrupt = [&](const std::string& why) {
     return Error(ErrorCode::kCorrupt, "entry " + std::to_string(seq) + " of tenant \"" + tenant + "\" " + why +
                                           "; run auditchain verify");
@@ -26,13 +28,21 @@ Entry entry_from_row(const std::string& tenant, std::uint64_t seq, std::string_v
   if (hash.size() != Hash::kSize) throw corrupt("has a stored hash of the wrong size");
   std::copy(hash.begin(), hash.end(), entry.hash.bytes.begin());
   entry.bytes.assign(body);
+  if (!decoded.envelopes.empty()) revealer.reveal(entry, decoded.envelopes);
   return std::move(entry);
 }
 
 struct CursorState {
+  CursorState(ReaderLease l, std::string t, std::int64_t tenant_id, const LedgerState& state)
+      : lease(std::move(l)),
+        tenant(std::move(t)),
+        ring(state.ring()),
+        revealer(lease.db(), tenant_id, state.ledger_id, tenant, ring) {}
   ReaderLease lease;
-  Statement statement;
   std::string tenant;
+  std::vector<std::shared_ptr<const MasterKey>> ring;
+  Revealer revealer;
+  Statement statement;  // last: finalised before the connection goes back
 };
 
 }  // namespace detail
@@ -50,7 +60,7 @@ bool EntryCursor::next(Entry& out) {
     return false;
   }
   out = detail::entry_from_row(state_->tenant, static_cast<std::uint64_t>(s.column_int(0)), s.column_blob(1),
-                               s.column_blob(2));
+                               s.column_blob(2), state_->revealer);
   return true;
 }
 
@@ -90,10 +100,10 @@ EntryCursor TenantLedger::entries(const Query& q) const {
   sql += " ORDER BY seq";
   if (q.limit > 0) sql += " LIMIT " + std::to_string(std::min(q.limit, kMax));
 
-  detail::Statement s = lease.db().prepare(sql);
+  auto state = std::make_unique<detail::CursorState>(std::move(lease), name_, tenant_id, *state_);
+  detail::Statement& s = state->statement = state->lease.db().prepare(sql);
   s.bind(1, tenant_id).bind(2, static_cast<std::int64_t>(from)).bind(3, static_cast<std::int64_t>(to));
   for (const auto& [index, value] : text_params) s.bind(index, value);
-  auto state = std::make_unique<detail::CursorState>(detail::CursorState{std::move(lease), std::move(s), name_});
   return EntryCursor(std::move(state));
 }
 

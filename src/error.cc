@@ -21,6 +21,7 @@ const char* error_code_name(ErrorCode code) noexcept {
     case ErrorCode::kInternal: return "internal";
     case ErrorCode::kBadSignature: return "bad_signature";
     case ErrorCode::kSealed: return "sealed";
+    case ErrorCode::kWrongKey: return "wrong_key";
   }
   return "unknown";
 }

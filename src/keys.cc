@@ -199,17 +199,14 @@ std::string SignerKey::sign(std::string_view message) const {
 }
 
 void SignerKey::save(const std::string& path) const {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    if (errno == EEXIST) throw Error(ErrorCode::kAlreadyExists, path + " already exists; not overwriting a key", "path");
-    throw Error(ErrorCode::kIo, "cannot create " + path + ": " + std::strerror(errno), "path");
+  std::string text = to_text();
+  try {
+    detail::write_secret_file(path, text);
+  } catch (...) {
+    sodium_memzero(text.data(), text.size());
+    throw;
   }
-  std::string text = to_text() + "\n";
-  const ssize_t written = ::write(fd, text.data(), text.size());
   sodium_memzero(text.data(), text.size());
-  const bool ok = written == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
-  ::close(fd);
-  if (!ok) throw Error(ErrorCode::kIo, "cannot write " + path, "path");
 }
 
 // ---- signed notes -----------------------------------------------------------

@@ -8,6 +8,7 @@
 #include "entry_codec.hpp"
 #include "ledger_state.hpp"
 #include "merkle_store.hpp"
+#include "protect_fields.hpp"
 #include "schema.hpp"
 #include "sha256.hpp"
 #include "validate.hpp"
@@ -220,6 +221,8 @@ Ledger Ledger::open(const std::string& path, const OpenOptions& options) {
     detail::prepare_file(*db, path, true);
     db->exec("PRAGMA journal_mode = WAL");
     db->exec(detail::synchronous_pragma(options.durability));
+    // Destroyed data keys must not linger in free pages (crypto-shredding).
+    db->exec("PRAGMA secure_delete = ON");
     detail::install_authorizer(*db);
     state->writer = std::move(db);
   }
@@ -228,6 +231,7 @@ Ledger Ledger::open(const std::string& path, const OpenOptions& options) {
   if (!s.step()) throw Error(ErrorCode::kCorrupt, path + " has no ledger id; run verify");
   state->ledger_id = std::string(s.column_text(0));
   state->format_version = static_cast<int>(lease.db().pragma_int("user_version"));
+  if (!options.master_keys.empty()) detail::check_master_keys(lease.db(), options.master_keys, path);
   return Ledger(std::move(state));
 }
 
@@ -346,6 +350,10 @@ Receipt stored_receipt(const std::string& tenant, Statement& s) {
 }  // namespace
 
 std::vector<Receipt> TenantLedger::append_batch(std::span<const Event> events) {
+  return append_events(events, nullptr);
+}
+
+std::vector<Receipt> TenantLedger::append_events(std::span<const Event> events, const AppendHook* hook) {
   if (events.empty()) return {};
   if (events.size() > detail::Limits::kBatch) {
     throw Error(ErrorCode::kInvalidArgument,
@@ -383,6 +391,14 @@ std::vector<Receipt> TenantLedger::append_batch(std::span<const Event> events) {
   if (head.recorded_at && *head.recorded_at > now) now = *head.recorded_at;  // never backwards
   const std::optional<Timestamp> sealed = detail::sealed_through(db, tenant_id);
   detail::merkle::Frontier frontier = detail::load_frontier(*state_, tenant_id, db, head);
+  if (hook) (*hook)(db, tenant_id, prepared);
+  std::optional<detail::TenantKeys> keys;
+  for (const Event& e : prepared) {
+    if (!keys && (!e.protect.encrypt.empty() || !e.protect.secret.empty())) {
+      keys = detail::current_tenant_keys(*state_, db, name_);
+    }
+  }
+  detail::RawFields raw;
 
   Statement find_key = db.prepare(
       "SELECT seq, recorded_at, hash FROM entries WHERE tenant_id = ?1 AND idempotency_key = ?2");
@@ -397,7 +413,7 @@ std::vector<Receipt> TenantLedger::append_batch(std::span<const Event> events) {
   const std::string recorded_text = now.to_string();
 
   for (std::size_t i = 0; i < prepared.size(); ++i) {
-    const Event& e = prepared[i];
+    Event& e = prepared[i];
     if (e.idempotency_key) {
       find_key.reset();
       find_key.bind(1, tenant_id).bind(2, *e.idempotency_key);
@@ -428,8 +444,10 @@ std::vector<Receipt> TenantLedger::append_batch(std::span<const Event> events) {
                         "\" sealed through " + sealed->to_string(),
                     "occurred_at");
       }
+      raw.clear();
+      if (keys) detail::apply_protection(e, raw, {db, tenant_id, state_->ledger_id, name_, *keys, now});
       detail::ChainFields chain{state_->ledger_id, name_, seq, head.hash, now};
-      std::string bytes = detail::encode_entry(e, chain);
+      std::string bytes = detail::encode_entry(e, chain, &raw);
       if (bytes.size() > detail::Limits::kEntryBytes) {
         throw Error(ErrorCode::kInvalidArgument,
                     "entry: larger than " + std::to_string(detail::Limits::kEntryBytes) + " bytes", "entry");
@@ -482,7 +500,9 @@ Entry TenantLedger::read(std::uint64_t seq) const {
   if (seq == 0 || !s.step()) {
     throw Error(ErrorCode::kNotFound, "tenant \"" + name_ + "\" has no entry " + std::to_string(seq), "seq");
   }
-  return detail::entry_from_row(name_, seq, s.column_blob(0), s.column_blob(1));
+  const auto ring = state_->ring();
+  detail::Revealer revealer(lease.db(), id(lease.db()), state_->ledger_id, name_, ring);
+  return detail::entry_from_row(name_, seq, s.column_blob(0), s.column_blob(1), revealer);
 }
 
 }  // namespace auditchain

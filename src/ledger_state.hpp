@@ -15,6 +15,7 @@
 
 #include "auditchain/ledger.hpp"
 #include "merkle.hpp"
+#include "vault.hpp"
 #include "sqlite.hpp"
 
 namespace auditchain::detail {
@@ -58,6 +59,13 @@ struct LedgerState : std::enable_shared_from_this<LedgerState> {
   };
   std::mutex tips_mutex;
   std::map<std::int64_t, Tip> tips;
+
+  // The master keys given, and those added by rotation.
+  mutable std::mutex keys_mutex;
+  std::vector<std::shared_ptr<const MasterKey>> ring() const {
+    std::lock_guard lock(keys_mutex);
+    return options.master_keys;
+  }
 
   std::mutex readers_mutex;
   std::vector<std::unique_ptr<Database>> idle_readers;
@@ -109,9 +117,19 @@ void maybe_auto_checkpoint(LedgerState& state, std::int64_t tenant_id, const std
 // The tenant's stored checkpoints, oldest first.
 std::vector<Checkpoint> stored_checkpoints(Database& db, std::int64_t tenant_id);
 
+// The tenant's keys under the ledger's current master key, registering the
+// first key given when the ledger has none yet. Throws Error(kWrongKey).
+// REQUIRES: a write transaction is open on `db`.
+TenantKeys current_tenant_keys(LedgerState& state, Database& db, std::string_view tenant);
+
+// Throws Error(kWrongKey) when the ledger has master keys and none of `ring` is one.
+void check_master_keys(Database& db, const std::vector<std::shared_ptr<const MasterKey>>& ring, const std::string& path);
+
 // Builds an Entry from a stored row of `tenant`. Throws Error(kCorrupt) when the
 // bytes cannot be decoded or name another tenant or position: a handle never
 // returns another tenant's data, even from a tampered file.
-Entry entry_from_row(const std::string& tenant, std::uint64_t seq, std::string_view hash, std::string_view body);
+class Revealer;
+Entry entry_from_row(const std::string& tenant, std::uint64_t seq, std::string_view hash, std::string_view body,
+                     Revealer& revealer);
 
 }  // namespace auditchain::detail

@@ -61,6 +61,31 @@ const std::vector<SchemaObject>& schema_objects() {
        ") STRICT"},
       {"index", "checkpoints_tenant",
        "CREATE INDEX checkpoints_tenant ON checkpoints (tenant_id, tree_size)"},
+      {"table", "master_keys",
+       "CREATE TABLE master_keys (\n"
+       "  seq INTEGER PRIMARY KEY,\n"
+       "  id TEXT NOT NULL,\n"
+       "  registered_at TEXT NOT NULL\n"
+       ") STRICT"},
+      {"table", "data_keys",
+       "CREATE TABLE data_keys (\n"
+       "  id TEXT PRIMARY KEY NOT NULL,\n"
+       "  tenant_id INTEGER NOT NULL,\n"
+       "  kind TEXT NOT NULL,\n"
+       "  label TEXT NOT NULL,\n"
+       "  master_key_id TEXT NOT NULL,\n"
+       "  nonce BLOB NOT NULL,\n"
+       "  wrapped BLOB NOT NULL,\n"
+       "  created_at TEXT NOT NULL,\n"
+       "  UNIQUE (tenant_id, kind, label, master_key_id)\n"
+       ") STRICT"},
+      {"table", "retention",
+       "CREATE TABLE retention (\n"
+       "  id INTEGER PRIMARY KEY,\n"
+       "  tenant_id INTEGER NOT NULL,\n"
+       "  days INTEGER NOT NULL,\n"
+       "  set_at TEXT NOT NULL\n"
+       ") STRICT"},
       {"trigger", "meta_no_update",
        "CREATE TRIGGER meta_no_update BEFORE UPDATE ON meta BEGIN\n"
        "  SELECT RAISE(ABORT, 'auditchain: ledger tables are append-only');\nEND"},
@@ -103,12 +128,42 @@ const std::vector<SchemaObject>& schema_objects() {
        "CREATE TRIGGER checkpoints_no_replace BEFORE INSERT ON checkpoints\n"
        "  WHEN EXISTS (SELECT 1 FROM checkpoints WHERE id = NEW.id) BEGIN\n"
        "  SELECT RAISE(ABORT, 'auditchain: ledger tables are append-only');\nEND"},
+      {"trigger", "master_keys_no_update",
+       "CREATE TRIGGER master_keys_no_update BEFORE UPDATE ON master_keys BEGIN\n"
+       "  SELECT RAISE(ABORT, 'auditchain: ledger tables are append-only');\nEND"},
+      {"trigger", "master_keys_no_delete",
+       "CREATE TRIGGER master_keys_no_delete BEFORE DELETE ON master_keys BEGIN\n"
+       "  SELECT RAISE(ABORT, 'auditchain: ledger tables are append-only');\nEND"},
+      {"trigger", "master_keys_no_replace",
+       "CREATE TRIGGER master_keys_no_replace BEFORE INSERT ON master_keys\n"
+       "  WHEN EXISTS (SELECT 1 FROM master_keys WHERE seq = NEW.seq) BEGIN\n"
+       "  SELECT RAISE(ABORT, 'auditchain: ledger tables are append-only');\nEND"},
+      {"trigger", "retention_no_update",
+       "CREATE TRIGGER retention_no_update BEFORE UPDATE ON retention BEGIN\n"
+       "  SELECT RAISE(ABORT, 'auditchain: ledger tables are append-only');\nEND"},
+      {"trigger", "retention_no_delete",
+       "CREATE TRIGGER retention_no_delete BEFORE DELETE ON retention BEGIN\n"
+       "  SELECT RAISE(ABORT, 'auditchain: ledger tables are append-only');\nEND"},
+      {"trigger", "retention_no_replace",
+       "CREATE TRIGGER retention_no_replace BEFORE INSERT ON retention\n"
+       "  WHEN EXISTS (SELECT 1 FROM retention WHERE id = NEW.id) BEGIN\n"
+       "  SELECT RAISE(ABORT, 'auditchain: ledger tables are append-only');\nEND"},
+      // Data keys are destroyed to erase data (crypto-shredding), never changed.
+      {"trigger", "data_keys_no_update",
+       "CREATE TRIGGER data_keys_no_update BEFORE UPDATE ON data_keys BEGIN\n"
+       "  SELECT RAISE(ABORT, 'auditchain: data keys are never changed, only destroyed');\nEND"},
+      {"trigger", "data_keys_no_replace",
+       "CREATE TRIGGER data_keys_no_replace BEFORE INSERT ON data_keys\n"
+       "  WHEN EXISTS (SELECT 1 FROM data_keys WHERE id = NEW.id OR (tenant_id = NEW.tenant_id AND kind = NEW.kind\n"
+       "    AND label = NEW.label AND master_key_id = NEW.master_key_id)) BEGIN\n"
+       "  SELECT RAISE(ABORT, 'auditchain: data keys are never changed, only destroyed');\nEND"},
   };
   return objects;
 }
 
 const std::vector<std::string>& ledger_tables() {
-  static const std::vector<std::string> tables = {"meta", "tenants", "entries", "checkpoints"};
+  static const std::vector<std::string> tables = {"meta", "tenants", "entries", "checkpoints", "master_keys",
+                                                  "retention"};
   return tables;
 }
 
@@ -150,7 +205,9 @@ static bool is_ledger_table(const char* name) {
 static int authorize(void*, int action, const char* a1, const char*, const char*, const char*) {
   switch (action) {
     case SQLITE_UPDATE:
+      return is_ledger_table(a1) || (a1 != nullptr && std::strcmp(a1, "data_keys") == 0) ? SQLITE_DENY : SQLITE_OK;
     case SQLITE_DELETE:
+      // Deleting data keys is how protected values are erased.
       return is_ledger_table(a1) ? SQLITE_DENY : SQLITE_OK;
     case SQLITE_DROP_TABLE:
     case SQLITE_DROP_TEMP_TABLE:

@@ -9,4 +9,9 @@ namespace auditchain::detail {
 // error messages ("signer key"). Throws Error(kNotFound / kIo / kInvalidArgument).
 std::string read_text_file(const std::string& path, const std::string& what);
 
+// Creates `path` with mode 0600 (never overwriting an existing file), writes
+// `secret` and a newline, flushes it to disk, and wipes the copy it made.
+// Throws Error(kAlreadyExists / kIo).
+void write_secret_file(const std::string& path, std::string_view secret);
+
 }  // namespace auditchain::detail

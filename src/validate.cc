@@ -9,6 +9,7 @@
 #include "auditchain/ledger.hpp"
 #include "auditchain/error.hpp"
 #include "json.hpp"
+#include "protect_fields.hpp"
 #include "schema.hpp"
 #include "sha256.hpp"
 
@@ -173,6 +174,7 @@ Event prepare_event(const Event& in) {
   check_seq_reference(e.derived_from, "derived_from");
   check_seq_reference(e.overrides, "overrides");
   if (e.idempotency_key) check_name(*e.idempotency_key, "idempotency_key", Limits::kIdentifier);
+  check_protection(e.protect);
   return e;
 }
 

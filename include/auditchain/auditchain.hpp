@@ -8,6 +8,7 @@
 #include "auditchain/json_io.hpp"
 #include "auditchain/keys.hpp"
 #include "auditchain/ledger.hpp"
+#include "auditchain/protect.hpp"
 #include "auditchain/timestamp.hpp"
 #include "auditchain/verify.hpp"
 #include "auditchain/version.hpp"

@@ -20,8 +20,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "auditchain/export.hpp"
+#include "auditchain/protect.hpp"
 #include "auditchain/timestamp.hpp"
 
 namespace auditchain {
@@ -116,6 +118,9 @@ struct Event {
   // Appending a key already used in the tenant writes nothing and returns the
   // first receipt, marked duplicate.
   std::optional<std::string> idempotency_key;
+  // Values to store encrypted or only as a commitment (protect.hpp). Needs a
+  // master key (OpenOptions::master_keys).
+  Protection protect;
 };
 
 // An entry as stored.
@@ -126,7 +131,11 @@ struct Entry {
   Hash prev_hash;             // hash of entry seq-1, or the tenant's genesis value
   Hash hash;                  // SHA-256(bytes)
   std::string bytes;          // the canonical JSON, exactly as hashed
-  Event event;                // decoded from bytes (event.tenant is set)
+  // Decoded from bytes (event.tenant is set). Protected values appear as
+  // their plaintext when the master key was given and the value is readable,
+  // else as "[encrypted]", "[erased]" or "[secret]".
+  Event event;
+  std::vector<ProtectedValue> protected_values;  // one per protected value, in the order found
 };
 
 // Proof that an append happened (or had already happened).

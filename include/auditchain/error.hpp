@@ -33,6 +33,7 @@ enum class ErrorCode : int {
   kInternal = 11,        // a bug in auditchain; please report it
   kBadSignature = 12,    // a signature does not verify, or no trusted key signed
   kSealed = 13,          // an append into a period closed by a seal
+  kWrongKey = 14,        // a master key that is not this ledger's (or none where one is needed)
 };
 
 // Returns a short constant name for `code`, e.g. "invalid_argument".

@@ -36,6 +36,7 @@
 #include "auditchain/entry.hpp"
 #include "auditchain/error.hpp"
 #include "auditchain/export.hpp"
+#include "auditchain/protect.hpp"
 #include "auditchain/timestamp.hpp"
 
 namespace auditchain {
@@ -73,6 +74,12 @@ struct OpenOptions {
   std::shared_ptr<const SignerKey> checkpoint_signer;
   std::uint64_t checkpoint_every_entries = 0;
   std::chrono::seconds checkpoint_interval{0};
+  // Master keys for protected values (protect.hpp): the ledger's current key
+  // to write them, and any older keys to read values written under them.
+  // When the ledger already has keys and none of these is one of them, open()
+  // fails with kWrongKey. Default: none (protected values read as markers,
+  // and appending one fails with kWrongKey).
+  std::vector<std::shared_ptr<const MasterKey>> master_keys;
 };
 
 enum class TenantMode {
@@ -214,6 +221,29 @@ class AUDITCHAIN_API TenantLedger {
   // The stored checkpoints of this tenant, oldest first.
   std::vector<Checkpoint> checkpoints() const;
 
+  // ---- Protected values (see protect.hpp) ----
+
+  // Erases a data subject: destroys its data key, so every value encrypted
+  // for it becomes unrecoverable (hashes and proofs stay valid), and records
+  // the erasure as an entry of action "data.erase" by `actor`. Needs every
+  // master key the subject's values were written under. Returns that entry's
+  // receipt; its metadata says how many keys were destroyed.
+  Receipt erase_subject(std::string_view subject, const Actor& actor);
+
+  // Sets the tenant's retention period: protected values recorded more than
+  // `days` days ago may be purged. Recorded as an entry "retention.set".
+  Receipt set_retention(std::uint32_t days, const Actor& actor);
+  std::optional<std::uint32_t> retention() const;
+
+  // Destroys the day keys older than the retention period (as of `now`), so
+  // those values become unrecoverable; recorded as an entry "data.purge".
+  // Throws kInvalidArgument when the tenant has no retention period.
+  Receipt purge_expired(const Actor& actor, std::optional<Timestamp> now = std::nullopt);
+
+  // True when `candidate` is the secret committed at `pointer` of entry `seq`
+  // (e.g. "/metadata/token"). Needs the master key; compares in constant time.
+  bool secret_matches(std::uint64_t seq, std::string_view pointer, std::string_view candidate) const;
+
   // The inclusion proof of entry `seq` in the tree of `tree_size` entries.
   // Default size: the newest stored checkpoint that covers `seq`, else the
   // head. The proof embeds a stored checkpoint of exactly that size if any.
@@ -231,6 +261,10 @@ class AUDITCHAIN_API TenantLedger {
   // The tenant's row id, looked up again while the tenant does not exist yet
   // (kCreateOnAppend); -1 until it does.
   std::int64_t id(detail::Database& db) const;
+  // Appends in one transaction; `hook`, when given, runs inside it before the
+  // entries are written and may adjust them (erasure, retention, purges).
+  using AppendHook = std::function<void(detail::Database&, std::int64_t tenant_id, std::vector<Event>&)>;
+  std::vector<Receipt> append_events(std::span<const Event> events, const AppendHook* hook);
   std::shared_ptr<detail::LedgerState> state_;
   mutable std::atomic<std::int64_t> tenant_id_;
   std::string name_;
@@ -259,6 +293,15 @@ class AUDITCHAIN_API Ledger {
 
   // The names of all tenants, sorted.
   std::vector<std::string> tenants() const;
+
+  // Makes `key` the ledger's current master key: new protected values are
+  // written under it; values written under older keys stay readable while
+  // those keys are also given. Throws kReadOnly, kBusy, kIo.
+  void rotate_master_key(std::shared_ptr<const MasterKey> key);
+
+  // The ids of the master keys the ledger has used, oldest first; the last
+  // is the current one.
+  std::vector<std::string> master_key_ids() const;
 
   // A handle to tenant `name`. With kMustExist an unknown tenant fails with
   // kNotFound; with kCreateIfMissing it is created. A name must be 1..128
