@@ -1,15 +1,9 @@
 // keys.cc — Ed25519 keys in the signed-note text forms, and signed notes.
 #include "auditchain/keys.hpp"
 
-#include <fcntl.h>
 #include <sodium.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include "auditchain/error.hpp"
 #include "sha256.hpp"
@@ -171,15 +165,7 @@ SignerKey SignerKey::parse(std::string_view text) {
 }
 
 SignerKey SignerKey::load(const std::string& path) {
-  std::string text = detail::read_text_file(path, "signer key");
-  try {
-    SignerKey key = parse(text);
-    sodium_memzero(text.data(), text.size());
-    return key;
-  } catch (...) {
-    sodium_memzero(text.data(), text.size());
-    throw;
-  }
+  return detail::parse_secret_file(path, "signer key", [](const std::string& text) { return parse(text); });
 }
 
 std::string SignerKey::to_text() const {
@@ -198,16 +184,7 @@ std::string SignerKey::sign(std::string_view message) const {
   return sig;
 }
 
-void SignerKey::save(const std::string& path) const {
-  std::string text = to_text();
-  try {
-    detail::write_secret_file(path, text);
-  } catch (...) {
-    sodium_memzero(text.data(), text.size());
-    throw;
-  }
-  sodium_memzero(text.data(), text.size());
-}
+void SignerKey::save(const std::string& path) const { detail::write_secret_file(path, to_text()); }
 
 // ---- signed notes -----------------------------------------------------------
 

@@ -1,9 +1,6 @@
 // master_key.cc — the host's master key: parsing, loading, identifying, wiping.
-#include <fcntl.h>
 #include <sodium.h>
-#include <unistd.h>
 
-#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 
@@ -80,15 +77,7 @@ MasterKey MasterKey::parse(std::string_view text) {
 }
 
 MasterKey MasterKey::load(const std::string& path) {
-  std::string text = detail::read_text_file(path, "master key");
-  try {
-    MasterKey k = parse(text);
-    sodium_memzero(text.data(), text.size());
-    return k;
-  } catch (...) {
-    sodium_memzero(text.data(), text.size());
-    throw;
-  }
+  return detail::parse_secret_file(path, "master key", [](const std::string& text) { return parse(text); });
 }
 
 MasterKey MasterKey::from_env(const char* name) {
@@ -102,15 +91,6 @@ MasterKey MasterKey::from_env(const char* name) {
 
 std::string MasterKey::to_text() const { return detail::to_hex(key_.data(), key_.size()); }
 
-void MasterKey::save(const std::string& path) const {
-  std::string text = to_text();
-  try {
-    detail::write_secret_file(path, text);
-  } catch (...) {
-    sodium_memzero(text.data(), text.size());
-    throw;
-  }
-  sodium_memzero(text.data(), text.size());
-}
+void MasterKey::save(const std::string& path) const { detail::write_secret_file(path, to_text()); }
 
 }  // namespace auditchain

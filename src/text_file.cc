@@ -29,14 +29,15 @@ std::string read_text_file(const std::string& path, const std::string& what) {
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
-void write_secret_file(const std::string& path, std::string_view secret) {
+void write_secret_file(const std::string& path, std::string secret) {
+  std::string text = std::move(secret);
+  text += '\n';
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) {
+    sodium_memzero(text.data(), text.size());
     if (errno == EEXIST) throw Error(ErrorCode::kAlreadyExists, path + " already exists; not overwriting a key", "path");
     throw Error(ErrorCode::kIo, "cannot create " + path + ": " + std::strerror(errno), "path");
   }
-  std::string text(secret);
-  text += '\n';
   const ssize_t written = ::write(fd, text.data(), text.size());
   sodium_memzero(text.data(), text.size());
   const bool ok = written == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;

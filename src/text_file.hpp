@@ -1,7 +1,10 @@
 // text_file.hpp — reading small text files (keys, notes) with clear errors.
 #pragma once
 
+#include <sodium.h>
+
 #include <string>
+#include <string_view>
 
 namespace auditchain::detail {
 
@@ -10,8 +13,19 @@ namespace auditchain::detail {
 std::string read_text_file(const std::string& path, const std::string& what);
 
 // Creates `path` with mode 0600 (never overwriting an existing file), writes
-// `secret` and a newline, flushes it to disk, and wipes the copy it made.
+// `secret` and a newline and flushes it to disk. Wipes `secret` in any case.
 // Throws Error(kAlreadyExists / kIo).
-void write_secret_file(const std::string& path, std::string_view secret);
+void write_secret_file(const std::string& path, std::string secret);
+
+// Reads a file holding a secret, returns parse(text), and wipes the text
+// whether or not parsing succeeds.
+template <class Parse>
+auto parse_secret_file(const std::string& path, const std::string& what, Parse parse) {
+  struct Wiped {
+    std::string text;
+    ~Wiped() { sodium_memzero(text.data(), text.size()); }
+  } file{read_text_file(path, what)};
+  return parse(file.text);
+}
 
 }  // namespace auditchain::detail
