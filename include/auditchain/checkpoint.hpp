@@ -25,7 +25,7 @@
 #include <vector>
 
 #include "auditchain/entry.hpp"
-#include "auditchain/export.hpp"
+#include "auditchain/visibility.hpp"
 #include "auditchain/keys.hpp"
 #include "auditchain/timestamp.hpp"
 

@@ -22,7 +22,7 @@
 #include <string_view>
 #include <vector>
 
-#include "auditchain/export.hpp"
+#include "auditchain/visibility.hpp"
 #include "auditchain/protect.hpp"
 #include "auditchain/timestamp.hpp"
 

@@ -14,7 +14,7 @@
 #include <string>
 #include <string_view>
 
-#include "auditchain/export.hpp"
+#include "auditchain/visibility.hpp"
 
 namespace auditchain {
 

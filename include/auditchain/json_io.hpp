@@ -11,7 +11,7 @@
 #include <string_view>
 
 #include "auditchain/entry.hpp"
-#include "auditchain/export.hpp"
+#include "auditchain/visibility.hpp"
 #include "auditchain/verify.hpp"
 
 namespace auditchain {

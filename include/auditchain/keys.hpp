@@ -21,7 +21,7 @@
 #include <string_view>
 #include <vector>
 
-#include "auditchain/export.hpp"
+#include "auditchain/visibility.hpp"
 
 namespace auditchain {
 

@@ -35,7 +35,7 @@
 #include "auditchain/checkpoint.hpp"
 #include "auditchain/entry.hpp"
 #include "auditchain/error.hpp"
-#include "auditchain/export.hpp"
+#include "auditchain/visibility.hpp"
 #include "auditchain/protect.hpp"
 #include "auditchain/timestamp.hpp"
 

@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "auditchain/entry.hpp"
-#include "auditchain/export.hpp"
+#include "auditchain/visibility.hpp"
 #include "auditchain/timestamp.hpp"
 
 namespace auditchain {

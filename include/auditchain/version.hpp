@@ -1,7 +1,7 @@
 // auditchain/version.hpp — the library's version, at compile time and at run time.
 #pragma once
 
-#include "auditchain/export.hpp"
+#include "auditchain/visibility.hpp"
 
 #define AUDITCHAIN_VERSION_MAJOR 0
 #define AUDITCHAIN_VERSION_MINOR 1

@@ -1,4 +1,4 @@
-// auditchain/export.hpp — symbol visibility for the shared library.
+// auditchain/visibility.hpp — symbol visibility for the shared library.
 //
 // The library is built with hidden visibility; only what is marked
 // AUDITCHAIN_API is exported.
