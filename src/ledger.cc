@@ -464,7 +464,7 @@ std::vector<Receipt> TenantLedger::append_events(std::span<const Event> events, 
       insert.bind_blob(10, hash.bytes.data(), hash.bytes.size());
       insert.bind_blob(11, bytes.data(), bytes.size());
       completed.clear();
-      frontier.append(detail::merkle::leaf_hash(bytes), &completed);
+      if (state_->maintain_tree) frontier.append(detail::merkle::leaf_hash(bytes), &completed);
       merkle_nodes.clear();
       for (const Hash& node : completed) merkle_nodes.append(reinterpret_cast<const char*>(node.bytes.data()), Hash::kSize);
       insert.bind_blob(12, merkle_nodes.data(), merkle_nodes.size());

@@ -42,6 +42,9 @@ struct LedgerState : std::enable_shared_from_this<LedgerState> {
   std::string ledger_id;
   int format_version = 0;
   std::atomic<bool> closed{false};
+  // Benchmarks only: append without maintaining the Merkle tree, to measure
+  // what the tree costs. A ledger written so does not verify.
+  bool maintain_tree = true;
 
   std::mutex writer_mutex;
   std::unique_ptr<Database> writer;  // null when read-only or closed

@@ -1,22 +1,49 @@
 // verify.cc — re-walking chains to prove nothing was altered.
 //
-// Rows are read in chunks; hashing and decoding a chunk is spread over worker
-// threads, then one thread walks the chunk in order checking links, sequence,
-// columns and times. Memory is bounded by the chunk size, not the ledger.
+// Rows are read in chunks into one reusable buffer per chunk. While the
+// calling thread reads chunk k+1 from SQLite, worker threads hash and decode
+// chunk k; the calling thread then helps finish it and walks it in order,
+// checking links, sequence, columns and times, while the workers start on
+// chunk k+1. Memory is bounded by two chunks, not by the ledger.
+//
+// Decoding has two paths. The reference decoder (decode_entry) parses into a
+// JSON tree, re-serialises it and compares the result with the bytes: exact,
+// but most of the cost of a verification. The fast path below checks the same
+// rules in one pass over the bytes without building anything. It only ever
+// answers "this is a valid canonical entry, with these values" or "not sure";
+// on "not sure" the reference decoder decides and words the finding. So the
+// fast path may be stricter than the format but never more lenient.
 #include "auditchain/verify.hpp"
 
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <bit>
+#include <condition_variable>
 #include <cstring>
+#include <exception>
 #include <filesystem>
+#include <limits>
+#include <memory>
+#include <mutex>
 #include <thread>
 
+#include "auditchain/decimal.hpp"
 #include "auditchain/error.hpp"
 #include "auditchain/ledger.hpp"
 #include "auditchain/version.hpp"
 #include "entry_codec.hpp"
+#include "json.hpp"
 #include "ledger_state.hpp"
 #include "schema.hpp"
 #include "sha256.hpp"
+#include "merkle.hpp"
+#include "tree_check.hpp"
 #include "validate.hpp"
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace auditchain {
 
@@ -34,6 +61,11 @@ const char* finding_kind_name(FindingKind kind) noexcept {
     case FindingKind::kGenesisTampered: return "genesis_tampered";
     case FindingKind::kDanglingReference: return "dangling_reference";
     case FindingKind::kMalformedEntry: return "malformed_entry";
+    case FindingKind::kCheckpointMismatch: return "checkpoint_mismatch";
+    case FindingKind::kTruncated: return "truncated";
+    case FindingKind::kBadCheckpoint: return "bad_checkpoint";
+    case FindingKind::kConflictingCheckpoints: return "conflicting_checkpoints";
+    case FindingKind::kSealBroken: return "seal_broken";
   }
   return "unknown";
 }
@@ -63,62 +95,795 @@ namespace {
 using detail::Database;
 using detail::Statement;
 
-constexpr std::size_t kChunk = 4096;
+// A chunk ends at this many rows or bytes, whichever comes first: enough to
+// make the hand-overs between threads rare, few enough megabytes that two
+// chunks are all the memory a verification holds.
+constexpr std::size_t kChunkRows = 2048;
+constexpr std::size_t kChunkBytes = 4 << 20;
+// Rows a worker takes from a chunk at a time.
+constexpr std::size_t kClaim = 16;
 
-struct Row {
+// ---- what the walker needs from an entry's bytes --------------------------------
+
+struct EntryView {
+  std::string_view ledger_id;
+  std::string_view tenant;
   std::uint64_t seq = 0;
-  std::string recorded_at, action, actor_id;
-  std::optional<std::string> target_type, target_id, idempotency_key;
+  Hash prev;
+  std::string_view recorded_at;  // canonical text: text order is time order
+  std::string_view action;
+  std::string_view actor_id;
+  std::optional<std::string_view> target_type;
+  std::optional<std::string_view> target_id;
+  std::optional<std::string_view> idempotency_key;
   std::int64_t flags = 0;
-  std::string stored_hash;  // as stored (normally 32 bytes)
-  std::string body;
-  // Filled in by the workers.
-  Hash computed;
-  bool decoded = false;
-  std::string decode_error;
-  detail::DecodedEntry entry;
+  std::optional<std::uint64_t> derived_from;
+  std::optional<std::uint64_t> overrides;
+  std::optional<std::string_view> occurred_at;
 };
 
-std::optional<std::string> optional_text(const Statement& s, int i) {
-  if (s.column_is_null(i)) return std::nullopt;
-  return std::string(s.column_text(i));
+// ---- the fast path: one pass over canonical bytes ----------------------------------
+
+// Containers nested deeper than this go to the reference decoder, whose own
+// limit is a little higher.
+constexpr int kFastDepth = 32;
+
+// Unaligned loads of 4 and 8 bytes.
+inline std::uint32_t load4(const char* p) noexcept {
+  std::uint32_t x;
+  std::memcpy(&x, p, sizeof x);
+  return x;
+}
+inline std::uint64_t load8(const char* p) noexcept {
+  std::uint64_t x;
+  std::memcpy(&x, p, sizeof x);
+  return x;
 }
 
-void process(Row& row) {
-  row.computed = detail::sha256(row.body);
-  try {
-    row.entry = detail::decode_entry(row.body);
-    row.decoded = true;
-  } catch (const detail::DecodeError& e) {
-    row.decode_error = e.what();
+#if !defined(__SSE2__)
+constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
+
+inline bool has_zero_byte(std::uint64_t x) noexcept { return ((x - kOnes) & ~x & kHighs) != 0; }
+
+// True when all 8 bytes are ASCII, not control characters, not '"' or '\\':
+// bytes a canonical string literal carries verbatim.
+inline bool eight_plain(std::uint64_t x) noexcept {
+  return (x & kHighs) == 0 && ((x - kOnes * 0x20) & ~x & kHighs) == 0 && !has_zero_byte(x ^ (kOnes * '"')) &&
+         !has_zero_byte(x ^ (kOnes * '\\'));
+}
+#endif
+
+inline bool one_plain(unsigned char c) noexcept { return c >= 0x20 && c < 0x80 && c != '"' && c != '\\'; }
+
+// Skips the bytes a canonical string literal carries verbatim; returns the
+// first other byte (or end). Most of an entry is such bytes.
+[[gnu::always_inline]] inline const char* skip_plain(const char* p, const char* end) noexcept {
+#if defined(__SSE2__)
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i backslash = _mm_set1_epi8('\\');
+  const __m128i space = _mm_set1_epi8(0x20);
+  while (end - p >= 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    // A signed comparison: bytes 0x80..0xFF are negative, so "below space" too.
+    const __m128i stop =
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)), _mm_cmplt_epi8(v, space));
+    const auto mask = static_cast<unsigned>(_mm_movemask_epi8(stop));
+    if (mask != 0) return p + std::countr_zero(mask);
+    p += 16;
+  }
+#else
+  while (end - p >= 8 && eight_plain(load8(p))) p += 8;
+#endif
+  while (p != end && one_plain(static_cast<unsigned char>(*p))) ++p;
+  return p;
+}
+
+// The value of each lowercase hex digit; -1 for every other byte.
+constexpr auto kNibble = [] {
+  std::array<std::int8_t, 256> t{};
+  t.fill(-1);
+  for (int c = '0'; c <= '9'; ++c) t[static_cast<std::size_t>(c)] = static_cast<std::int8_t>(c - '0');
+  for (int c = 'a'; c <= 'f'; ++c) t[static_cast<std::size_t>(c)] = static_cast<std::int8_t>(c - 'a' + 10);
+  return t;
+}();
+
+inline int nibble(char c) noexcept { return kNibble[static_cast<unsigned char>(c)]; }
+
+#if defined(__SSE2__)
+// Decodes 32 lowercase hex digits at `p` into 16 bytes at `out`; false when
+// any of them is not one.
+inline bool hex32(const char* p, std::uint8_t* out) noexcept {
+  __m128i bad = _mm_setzero_si128();
+  // Chars at or above 0x80 are negative as signed bytes: in neither range.
+  const auto nibbles = [&bad](__m128i v) {
+    const __m128i digit =
+        _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)), _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+    const __m128i letter =
+        _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('a' - 1)), _mm_cmplt_epi8(v, _mm_set1_epi8('f' + 1)));
+    bad = _mm_or_si128(bad, _mm_cmpeq_epi8(_mm_or_si128(digit, letter), _mm_setzero_si128()));
+    return _mm_or_si128(_mm_and_si128(digit, _mm_sub_epi8(v, _mm_set1_epi8('0'))),
+                        _mm_and_si128(letter, _mm_sub_epi8(v, _mm_set1_epi8('a' - 10))));
+  };
+  const __m128i a = nibbles(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+  const __m128i b = nibbles(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16)));
+  if (_mm_movemask_epi8(bad) != 0) return false;
+  // Each 16-bit lane holds two digits, the high nibble in its low byte.
+  const __m128i low_byte = _mm_set1_epi16(0x00FF);
+  const __m128i pa = _mm_or_si128(_mm_slli_epi16(_mm_and_si128(a, low_byte), 4), _mm_srli_epi16(a, 8));
+  const __m128i pb = _mm_or_si128(_mm_slli_epi16(_mm_and_si128(b, low_byte), 4), _mm_srli_epi16(b, 8));
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(out), _mm_packus_epi16(pa, pb));
+  return true;
+}
+#endif
+
+// Decodes exactly 2*n lowercase hex digits into `out` (may be null to only check).
+bool lower_hex(std::string_view s, std::size_t n, std::uint8_t* out = nullptr) noexcept {
+  if (s.size() != 2 * n) return false;
+#if defined(__SSE2__)
+  if (n % 16 == 0) {
+    std::uint8_t scratch[16];
+    for (std::size_t i = 0; i < n; i += 16) {
+      if (!hex32(s.data() + 2 * i, out ? out + i : scratch)) return false;
+    }
+    return true;
+  }
+#endif
+  int bad = 0;  // a negative nibble anywhere makes it negative; one test at the end
+  for (std::size_t i = 0; i < n; ++i) {
+    const int hi = nibble(s[2 * i]);
+    const int lo = nibble(s[2 * i + 1]);
+    bad |= hi | lo;
+    if (out) out[i] = static_cast<std::uint8_t>(hi << 4 | (lo & 0xf));
+  }
+  return bad >= 0;
+}
+
+// Timestamp::is_canonical, remembering the last text it accepted on this
+// thread: entries appended in one batch share their recorded time.
+bool canonical_time(std::string_view text) noexcept {
+  thread_local std::array<char, 27> last{};
+  thread_local bool have_last = false;
+  if (have_last && text.size() == last.size() && std::memcmp(text.data(), last.data(), last.size()) == 0) {
+    return true;
+  }
+  if (!Timestamp::is_canonical(text)) return false;
+  std::memcpy(last.data(), text.data(), last.size());  // canonical text is always 27 bytes
+  have_last = true;
+  return true;
+}
+
+// Length of the well-formed UTF-8 sequence at p (RFC 3629), or 0.
+inline std::size_t utf8_length(const unsigned char* p, const unsigned char* end) noexcept {
+  const unsigned c = p[0];
+  const auto avail = static_cast<std::size_t>(end - p);
+  const auto cont = [&](std::size_t i, unsigned lo, unsigned hi) { return i < avail && p[i] >= lo && p[i] <= hi; };
+  if (c < 0xC2) return 0;
+  if (c < 0xE0) return cont(1, 0x80, 0xBF) ? 2 : 0;
+  if (c < 0xF0) {
+    return cont(1, c == 0xE0 ? 0xA0 : 0x80, c == 0xED ? 0x9F : 0xBF) && cont(2, 0x80, 0xBF) ? 3 : 0;
+  }
+  if (c < 0xF5) {
+    const bool lead = cont(1, c == 0xF0 ? 0x90 : 0x80, c == 0xF4 ? 0x8F : 0xBF);
+    return lead && cont(2, 0x80, 0xBF) && cont(3, 0x80, 0xBF) ? 4 : 0;
+  }
+  return 0;
+}
+
+// A decimal already in the canonical form Decimal::to_string() writes, well
+// inside its digit limits: -?(0|[1-9][0-9]*)(\.[0-9]*[1-9])?, never "-0".
+bool canonical_decimal(std::string_view s) noexcept {
+  std::size_t i = 0;
+  const bool negative = !s.empty() && s[0] == '-';
+  if (negative) ++i;
+  const std::size_t int_begin = i;
+  while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+  const std::size_t int_digits = i - int_begin;
+  if (int_digits == 0 || (int_digits > 1 && s[int_begin] == '0') || int_digits > 20) return false;
+  if (i == s.size()) return !(negative && s[int_begin] == '0');
+  if (s[i] != '.') return false;
+  const std::size_t frac_begin = ++i;
+  while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+  const std::size_t frac_digits = i - frac_begin;
+  return i == s.size() && frac_digits > 0 && frac_digits <= static_cast<std::size_t>(Decimal::kMaxScale) &&
+         s[i - 1] != '0';
+}
+
+// name == literal. Member names are compared a dozen times per entry, and a
+// call to memcmp costs more than the comparison: short ones are compared as
+// two overlapping words, the literal's words folding into constants.
+template <std::size_t N>
+[[gnu::always_inline]] inline bool is(std::string_view name, const char (&literal)[N]) noexcept {
+  constexpr std::size_t n = N - 1;
+  if (name.size() != n) return false;
+  const char* p = name.data();
+  if constexpr (n < 4) {
+    for (std::size_t i = 0; i < n; ++i) {
+      if (p[i] != literal[i]) return false;
+    }
+    return true;
+  } else if constexpr (n < 8) {
+    return load4(p) == load4(literal) && load4(p + n - 4) == load4(literal + n - 4);
+  } else if constexpr (n <= 16) {
+    return load8(p) == load8(literal) && load8(p + n - 8) == load8(literal + n - 8);
+  } else {
+    return std::memcmp(p, literal, n) == 0;
   }
 }
 
-void process_parallel(std::vector<Row>& rows, unsigned jobs) {
-  if (jobs <= 1 || rows.size() < 64) {
-    for (Row& r : rows) process(r);
-    return;
+class FastReader {
+ public:
+  explicit FastReader(std::string_view bytes) : p_(bytes.data()), end_(bytes.data() + bytes.size()) {}
+
+  bool at_end() const noexcept { return p_ == end_; }
+
+  bool eat(char c) noexcept {
+    if (p_ != end_ && *p_ == c) {
+      ++p_;
+      return true;
+    }
+    return false;
   }
-  std::vector<std::jthread> workers;
-  const std::size_t per = (rows.size() + jobs - 1) / jobs;
-  for (unsigned j = 1; j < jobs; ++j) {
-    const std::size_t begin = j * per;
-    const std::size_t end = std::min(rows.size(), begin + per);
-    if (begin >= end) break;
-    workers.emplace_back([&rows, begin, end] {
-      for (std::size_t i = begin; i < end; ++i) process(rows[i]);
+
+  // A string literal exactly as json::append_string writes it. `raw` is what
+  // lies between the quotes; `escaped` tells whether that differs from the
+  // decoded value. Inlined for the common case of nothing to unescape.
+  [[gnu::always_inline]] bool string(std::string_view& raw, bool& escaped) noexcept {
+    if (p_ == end_ || *p_ != '"') return false;
+    const char* begin = ++p_;
+    p_ = skip_plain(p_, end_);
+    if (p_ != end_ && *p_ == '"') {
+      raw = std::string_view(begin, static_cast<std::size_t>(p_ - begin));
+      ++p_;
+      escaped = false;
+      return true;
+    }
+    return string_rest(begin, raw, escaped);
+  }
+
+  // A string whose decoded value is `raw` itself.
+  [[gnu::always_inline]] bool plain_string(std::string_view& raw) noexcept {
+    bool escaped;
+    return string(raw, escaped) && !escaped;
+  }
+
+  // An integer in canonical form within +-(2^53-1).
+  bool integer(std::int64_t& v) noexcept {
+    const bool negative = eat('-');
+    if (p_ == end_ || *p_ < '0' || *p_ > '9') return false;
+    if (*p_ == '0') {
+      ++p_;
+      v = 0;
+      return !negative;
+    }
+    std::uint64_t x = 0;
+    int digits = 0;
+    while (p_ != end_ && *p_ >= '0' && *p_ <= '9') {
+      if (++digits > 16) return false;
+      x = x * 10 + static_cast<unsigned>(*p_++ - '0');
+    }
+    if (x > static_cast<std::uint64_t>(json::kMaxSafeInteger)) return false;
+    v = negative ? -static_cast<std::int64_t>(x) : static_cast<std::int64_t>(x);
+    return true;
+  }
+
+  bool positive(std::uint64_t& v) noexcept {
+    std::int64_t i;
+    if (!integer(i) || i < 1) return false;
+    v = static_cast<std::uint64_t>(i);
+    return true;
+  }
+
+  // An object whose member names need no unescaping and are strictly
+  // increasing in RFC 8785 order (hence also unique); `member(name)` reads
+  // each value.
+  template <typename F>
+  bool object(F&& member) {
+    if (!eat('{')) return false;
+    if (eat('}')) return true;
+    std::string_view previous;
+    bool first = true;
+    do {
+      std::string_view name;
+      if (!plain_string(name)) return false;
+      if (!first && !json::utf16_less(previous, name)) return false;
+      first = false;
+      previous = name;
+      if (!eat(':') || !member(name)) return false;
+    } while (eat(','));
+    return eat('}');
+  }
+
+  // An object of members the format defines. `member(name)` reads the value
+  // and returns the name's rank in canonical order, or -1 for anything
+  // wrong; ranks must increase, which is canonical order for known names.
+  // Returns the set of ranks seen, or 0 on failure.
+  template <typename F>
+  std::uint32_t known_object(F&& member) {
+    if (!eat('{') || eat('}')) return 0;  // every such object has a required member
+    std::uint32_t seen = 0;
+    int previous = -1;
+    do {
+      std::string_view name;
+      if (!plain_string(name) || !eat(':')) return 0;
+      const int rank = member(name);
+      if (rank <= previous) return 0;
+      previous = rank;
+      seen |= 1u << rank;
+    } while (eat(','));
+    return eat('}') ? seen : 0;
+  }
+
+  // Any canonical JSON value.
+  bool value(int depth) {
+    if (p_ == end_) return false;
+    switch (*p_) {
+      case '{':
+        if (depth >= kFastDepth) return false;
+        // A member named "$protected" makes the object a protection envelope,
+        // which has rules of its own: the reference decoder checks those.
+        return object([&](std::string_view name) { return !is(name, "$protected") && value(depth + 1); });
+      case '[':
+        if (depth >= kFastDepth) return false;
+        ++p_;
+        if (eat(']')) return true;
+        do {
+          if (!value(depth + 1)) return false;
+        } while (eat(','));
+        return eat(']');
+      case '"': {
+        std::string_view s;
+        bool escaped;
+        return string(s, escaped);
+      }
+      case 't': return literal("true");
+      case 'f': return literal("false");
+      case 'n': return literal("null");
+      default: {
+        std::int64_t i;
+        return integer(i);
+      }
+    }
+  }
+
+  bool any_string() noexcept {
+    std::string_view s;
+    bool escaped;
+    return string(s, escaped);
+  }
+
+ private:
+  // The rest of a string literal from the first byte that is not plain.
+  bool string_rest(const char* begin, std::string_view& raw, bool& escaped) noexcept {
+    escaped = false;
+    for (;;) {
+      if (p_ == end_) return false;
+      const auto c = static_cast<unsigned char>(*p_);
+      if (c == '"') {
+        raw = std::string_view(begin, static_cast<std::size_t>(p_ - begin));
+        ++p_;
+        return true;
+      }
+      if (c >= 0x80) {
+        const std::size_t n =
+            utf8_length(reinterpret_cast<const unsigned char*>(p_), reinterpret_cast<const unsigned char*>(end_));
+        if (n == 0) return false;
+        p_ += n;
+      } else if (c != '\\' || end_ - p_ < 2) {
+        return false;  // a raw control character, or a cut escape
+      } else {
+        escaped = true;
+        const char e = p_[1];
+        if (e == '"' || e == '\\' || e == 'b' || e == 't' || e == 'n' || e == 'f' || e == 'r') {
+          p_ += 2;
+        } else {
+          // Only the control characters without a short form are written
+          // \u00xx, in lowercase hex.
+          if (e != 'u' || end_ - p_ < 6 || p_[2] != '0' || p_[3] != '0' || (p_[4] != '0' && p_[4] != '1')) {
+            return false;
+          }
+          const int low = nibble(p_[5]);
+          if (low < 0) return false;
+          const int code = (p_[4] - '0') * 16 + low;
+          if (code == '\b' || code == '\t' || code == '\n' || code == '\f' || code == '\r') return false;
+          p_ += 6;
+        }
+      }
+      p_ = skip_plain(p_, end_);
+    }
+  }
+
+  bool literal(std::string_view word) noexcept {
+    if (static_cast<std::size_t>(end_ - p_) < word.size() || std::memcmp(p_, word.data(), word.size()) != 0) {
+      return false;
+    }
+    p_ += word.size();
+    return true;
+  }
+
+  const char* p_;
+  const char* end_;
+};
+
+// Decodes canonical entry bytes the way decode_entry() does, into views of
+// `bytes`. False means "not sure": the reference decoder must decide.
+bool fast_decode(std::string_view bytes, EntryView& out) {
+  if (bytes.size() > detail::Limits::kEntryBytes) return false;
+  FastReader r(bytes);
+  out.target_type.reset();
+  out.target_id.reset();
+  out.idempotency_key.reset();
+  out.derived_from.reset();
+  out.overrides.reset();
+  out.occurred_at.reset();
+  out.flags = 0;
+  constexpr int kFail = -1;
+  const auto ok = [](bool good, int rank) { return good ? rank : kFail; };
+
+  // An object of exactly two string members, both required.
+  const auto pair = [&](const auto& first, std::string_view& a, const auto& second, std::string_view& b) {
+    return r.known_object([&](std::string_view name) {
+      if (is(name, first)) return ok(r.plain_string(a), 0);
+      if (is(name, second)) return ok(r.plain_string(b), 1);
+      return kFail;
+    }) == 0b11;
+  };
+  const auto actor = [&] {
+    const std::uint32_t seen = r.known_object([&](std::string_view name) {
+      std::string_view kind;
+      switch (name.size()) {
+        case 2:
+          if (is(name, "id")) return ok(r.plain_string(out.actor_id), 0);
+          if (is(name, "ip")) return ok(r.any_string(), 1);
+          return kFail;
+        case 4:
+          return ok(is(name, "kind") && r.plain_string(kind) &&
+                        (is(kind, "user") || is(kind, "service") || is(kind, "ai_agent") || is(kind, "system")),
+                    2);
+        default:
+          if (is(name, "on_behalf_of")) return ok(r.any_string(), 3);
+          if (is(name, "request_id")) return ok(r.any_string(), 4);
+          if (is(name, "session_id")) return ok(r.any_string(), 5);
+          return kFail;
+      }
     });
-  }
-  for (std::size_t i = 0; i < std::min(per, rows.size()); ++i) process(rows[i]);
+    return (seen & 0b101) == 0b101;  // id and kind
+  };
+  const auto ai = [&] {
+    const std::uint32_t seen = r.known_object([&](std::string_view name) {
+      std::string_view a, b;
+      if (is(name, "confidence")) return ok(r.plain_string(a) && canonical_decimal(a), 0);
+      if (is(name, "model")) return ok(r.any_string(), 1);
+      if (is(name, "model_version")) return ok(r.any_string(), 2);
+      if (is(name, "rule")) return ok(pair("id", a, "version", b), 3);
+      if (is(name, "source")) return ok(pair("sha256", a, "uri", b) && lower_hex(a, Hash::kSize), 4);
+      return kFail;
+    });
+    return (seen & 0b10) != 0;  // model
+  };
+  const auto flags = [&] {
+    if (!r.eat('[')) return false;
+    do {
+      std::string_view flag;
+      if (!r.plain_string(flag)) return false;
+      const std::int64_t bit = is(flag, "sensitive")   ? detail::kFlagSensitive
+                               : is(flag, "high_risk") ? detail::kFlagHighRisk
+                                                       : 0;
+      if (bit == 0 || (out.flags & bit) != 0) return false;
+      out.flags |= bit;
+    } while (r.eat(','));
+    return r.eat(']');
+  };
+  const auto metadata = [&] {
+    bool any = false;
+    return r.object([&](std::string_view) { return any = r.any_string(); }) && any;
+  };
+
+  // Ranks follow the members' canonical order.
+  const std::uint32_t seen = r.known_object([&](std::string_view name) {
+    std::string_view a, b;
+    std::int64_t v;
+    if (name.empty()) return kFail;
+    switch (name[0]) {
+      case 'a':
+        if (is(name, "action")) return ok(r.plain_string(out.action), 0);
+        if (is(name, "actor")) return ok(actor(), 1);
+        if (is(name, "after")) return ok(r.value(1), 2);
+        if (is(name, "ai")) return ok(ai(), 3);
+        if (is(name, "amount")) return ok(pair("currency", a, "value", b) && canonical_decimal(b), 4);
+        return kFail;
+      case 'b': return ok(is(name, "before") && r.value(1), 5);
+      case 'd': return ok(is(name, "derived_from") && r.positive(out.derived_from.emplace()), 6);
+      case 'f': return ok(is(name, "flags") && flags(), 7);
+      case 'i':
+        if (!is(name, "idempotency_key") || !r.plain_string(a)) return kFail;
+        out.idempotency_key = a;
+        return 8;
+      case 'l': return ok(is(name, "ledger") && r.plain_string(out.ledger_id) && lower_hex(out.ledger_id, 16), 9);
+      case 'm': return ok(is(name, "metadata") && metadata(), 10);
+      case 'o':
+        if (is(name, "occurred_at")) {
+          if (!r.plain_string(a) || !Timestamp::is_canonical(a)) return kFail;
+          out.occurred_at = a;
+          return 11;
+        }
+        if (is(name, "overrides")) return ok(r.positive(out.overrides.emplace()), 12);
+        return kFail;
+      case 'p':
+        return ok(is(name, "prev") && r.plain_string(a) && lower_hex(a, Hash::kSize, out.prev.bytes.data()), 13);
+      case 'r':
+        return ok(is(name, "recorded_at") && r.plain_string(out.recorded_at) && canonical_time(out.recorded_at), 14);
+      case 's': return ok(is(name, "seq") && r.positive(out.seq), 15);
+      case 't':
+        if (is(name, "target")) {
+          if (!pair("id", a, "type", b)) return kFail;
+          out.target_id = a;
+          out.target_type = b;
+          return 16;
+        }
+        return ok(is(name, "tenant") && r.plain_string(out.tenant), 17);
+      case 'v': return ok(is(name, "v") && r.integer(v) && v == detail::kEntryVersion, 18);
+      default: return kFail;
+    }
+  });
+  // action, actor, ledger, prev, recorded_at, seq, tenant and v are required.
+  constexpr std::uint32_t kRequired =
+      1u << 0 | 1u << 1 | 1u << 9 | 1u << 13 | 1u << 14 | 1u << 15 | 1u << 17 | 1u << 18;
+  return (seen & kRequired) == kRequired && r.at_end();
 }
+
+// ---- rows and chunks --------------------------------------------------------------
 
 bool same_bytes(std::string_view stored, const Hash& h) {
   return stored.size() == Hash::kSize && std::memcmp(stored.data(), h.bytes.data(), Hash::kSize) == 0;
 }
 
+// A column value inside a chunk's arena.
+struct Span {
+  std::uint32_t at = 0;
+  std::uint32_t size = 0;
+  bool null = false;
+};
+
+// What the reference decoder produced, kept alive for the views into it.
+struct Decoded {
+  detail::DecodedEntry entry;
+  std::string recorded_at;
+  std::string occurred_at;
+};
+
+struct Row {
+  std::uint64_t seq = 0;
+  std::int64_t flags = 0;
+  Span recorded_at, action, actor_id, target_type, target_id, idempotency_key, stored_hash, body, merkle;
+  Hash leaf;  // SHA-256(0x00 || bytes), when the tree is checked
+  // Filled in by process().
+  Hash computed;
+  bool hash_ok = false;  // the bytes hash to the stored hash
+  bool decoded = false;
+  std::uint8_t columns_differ = 0;  // bits of kColumns whose column disagrees with the bytes
+  EntryView entry;
+  std::string decode_error;
+  std::unique_ptr<Decoded> slow;
+  std::exception_ptr failure;  // not a finding: something else went wrong (memory)
+};
+
+// The query columns that repeat values of the bytes, in the order findings name them.
+constexpr const char* kColumns[] = {
+    "recorded_at", "action", "actor_id", "target_type", "target_id", "flags", "idempotency_key",
+};
+
+struct Chunk {
+  std::string arena;
+  std::vector<Row> rows;  // only the first `size` are in use; the rest keep their capacity
+  std::size_t size = 0;
+  std::atomic<std::size_t> next{0};  // the next row a worker may claim
+  bool tree = false;                 // also compute leaf hashes
+
+  std::string_view view(const Span& s) const { return std::string_view(arena.data() + s.at, s.size); }
+  std::optional<std::string_view> optional_view(const Span& s) const {
+    if (s.null) return std::nullopt;
+    return view(s);
+  }
+
+  void clear() {
+    arena.clear();
+    size = 0;
+  }
+
+  Span put(std::string_view text, bool null = false) {
+    Span s{static_cast<std::uint32_t>(arena.size()), static_cast<std::uint32_t>(text.size()), null};
+    arena.append(text);
+    return s;
+  }
+
+  // SQLite gives no text pointer for NULL (and a valid one for ""), so only
+  // an absent pointer needs asking about the column's type.
+  Span put_nullable(const Statement& st, int column) {
+    const std::string_view text = st.column_text(column);
+    return put(text, text.data() == nullptr && st.column_is_null(column));
+  }
+
+  Row& add(const Statement& st) {
+    if (size == rows.size()) rows.emplace_back();
+    Row& r = rows[size++];
+    r.seq = static_cast<std::uint64_t>(st.column_int(0));
+    r.recorded_at = put(st.column_text(1));
+    r.action = put(st.column_text(2));
+    r.actor_id = put(st.column_text(3));
+    r.target_type = put_nullable(st, 4);
+    r.target_id = put_nullable(st, 5);
+    r.flags = st.column_int(6);
+    r.idempotency_key = put_nullable(st, 7);
+    r.stored_hash = put(st.column_blob(8));
+    r.body = put(st.column_blob(9));
+    r.merkle = put(st.column_blob(10));
+    return r;
+  }
+
+  bool full() const { return size >= kChunkRows || arena.size() >= kChunkBytes; }
+
+  // Hashes and decodes one row and makes the checks that need nothing but
+  // the row. Never throws, as it runs on worker threads: a failure is kept
+  // in the row for the walking thread to rethrow.
+  void process(Row& row) noexcept {
+    const std::string_view body = view(row.body);
+    row.computed = detail::sha256(body);
+    if (tree) row.leaf = detail::merkle::leaf_hash(body);
+    row.hash_ok = same_bytes(view(row.stored_hash), row.computed);
+    row.slow.reset();
+    row.failure = nullptr;
+    row.decoded = fast_decode(body, row.entry) || slow_decode(row, body);
+    if (row.decoded) compare_columns(row);
+  }
+
+  // Takes rows until none are left unclaimed.
+  void work() noexcept {
+    for (;;) {
+      const std::size_t first = next.fetch_add(kClaim, std::memory_order_relaxed);
+      if (first >= size) return;
+      const std::size_t last = std::min(size, first + kClaim);
+      for (std::size_t i = first; i < last; ++i) process(rows[i]);
+    }
+  }
+
+ private:
+  void compare_columns(Row& row) const noexcept {
+    const EntryView& e = row.entry;
+    const bool differs[] = {view(row.recorded_at) != e.recorded_at,
+                            view(row.action) != e.action,
+                            view(row.actor_id) != e.actor_id,
+                            optional_view(row.target_type) != e.target_type,
+                            optional_view(row.target_id) != e.target_id,
+                            row.flags != e.flags,
+                            optional_view(row.idempotency_key) != e.idempotency_key};
+    row.columns_differ = 0;
+    for (std::size_t i = 0; i < std::size(differs); ++i) {
+      if (differs[i]) row.columns_differ |= static_cast<std::uint8_t>(1u << i);
+    }
+  }
+
+  // The reference decoder, for whatever the fast path is not sure of.
+  static bool slow_decode(Row& row, std::string_view body) noexcept {
+    try {
+      row.decode_error.clear();
+      auto slow = std::make_unique<Decoded>();
+      slow->entry = detail::decode_entry(body);
+      const Entry& e = slow->entry.entry;
+      slow->recorded_at = e.recorded_at.to_string();
+      EntryView& v = row.entry;
+      v.ledger_id = slow->entry.ledger_id;
+      v.tenant = e.tenant;
+      v.seq = e.seq;
+      v.prev = e.prev_hash;
+      v.recorded_at = slow->recorded_at;
+      v.occurred_at.reset();
+      if (e.event.occurred_at) {
+        slow->occurred_at = e.event.occurred_at->to_string();
+        v.occurred_at = slow->occurred_at;
+      }
+      v.action = e.event.action;
+      v.actor_id = e.event.actor.id;
+      v.target_type.reset();
+      v.target_id.reset();
+      if (e.event.target) {
+        v.target_type = e.event.target->type;
+        v.target_id = e.event.target->id;
+      }
+      v.idempotency_key.reset();
+      if (e.event.idempotency_key) v.idempotency_key = *e.event.idempotency_key;
+      v.flags = detail::flag_bits(e.event);
+      v.derived_from = e.event.derived_from;
+      v.overrides = e.event.overrides;
+      row.slow = std::move(slow);
+      return true;
+    } catch (const detail::DecodeError& e) {
+      row.decode_error = e.what();
+    } catch (...) {
+      row.failure = std::current_exception();
+    }
+    return false;
+  }
+};
+
+// Helper threads that join the calling thread in processing a chunk.
+class Workers {
+ public:
+  explicit Workers(unsigned helpers) {
+    for (unsigned i = 0; i < helpers; ++i) threads_.emplace_back([this] { serve(); });
+  }
+  Workers(const Workers&) = delete;
+  Workers& operator=(const Workers&) = delete;
+  ~Workers() {
+    {
+      std::lock_guard lock(mutex_);
+      stop_ = true;
+    }
+    wake_.notify_all();
+    for (std::thread& t : threads_) t.join();
+  }
+
+  // The helpers start on `chunk`; the caller goes on with other work.
+  void start(Chunk& chunk) {
+    chunk.next.store(0, std::memory_order_relaxed);
+    if (threads_.empty() || chunk.size == 0) return;
+    {
+      std::lock_guard lock(mutex_);
+      job_ = &chunk;
+      ++generation_;
+    }
+    wake_.notify_all();
+  }
+
+  // The caller processes what is left of `chunk` and waits for the helpers.
+  void finish(Chunk& chunk) {
+    chunk.work();
+    if (threads_.empty()) return;
+    std::unique_lock lock(mutex_);
+    idle_.wait(lock, [&] { return busy_ == 0; });
+    job_ = nullptr;
+  }
+
+ private:
+  void serve() {
+    std::uint64_t seen = 0;
+    std::unique_lock lock(mutex_);
+    for (;;) {
+      wake_.wait(lock, [&] { return stop_ || (job_ != nullptr && generation_ != seen); });
+      if (stop_) return;
+      seen = generation_;
+      Chunk* chunk = job_;
+      ++busy_;
+      lock.unlock();
+      chunk->work();
+      lock.lock();
+      if (--busy_ == 0) idle_.notify_all();
+    }
+  }
+
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::condition_variable idle_;
+  Chunk* job_ = nullptr;
+  std::uint64_t generation_ = 0;
+  unsigned busy_ = 0;
+  bool stop_ = false;
+  std::vector<std::thread> threads_;
+};
+
+// The hash the next entry should link to: the stored one, which is what the
+// chain was built with even when the bytes were changed underneath it.
+Hash link_of(std::string_view stored, const Hash& computed) {
+  Hash h = computed;
+  if (stored.size() == Hash::kSize) std::memcpy(h.bytes.data(), stored.data(), Hash::kSize);
+  return h;
+}
+
 std::string short_hash(const Hash& h) { return h.hex().substr(0, 16) + "…"; }
 
-// Walks one tenant's chain.
+// ---- the walk ------------------------------------------------------------------------
+
+// Walks one tenant's chain, one row at a time in seq order.
 class ChainWalker {
  public:
   ChainWalker(TenantReport& report, const VerifyOptions& options, std::string ledger_id)
@@ -133,118 +898,130 @@ class ChainWalker {
     report_.findings.push_back(Finding{report_.tenant, seq, kind, std::move(detail)});
   }
 
-  // Starts the walk after an entry that is trusted as the anchor.
-  void start(std::uint64_t expected_seq, std::optional<Hash> prev, std::optional<std::string> prev_time) {
+  // Starts the walk at `expected_seq`, after an entry trusted as the anchor
+  // (its hash, and its recorded time when known); without one, the first
+  // link cannot be checked.
+  void start(std::uint64_t expected_seq, std::optional<Hash> link, std::optional<std::string> time) {
     expected_seq_ = expected_seq;
-    prev_hash_ = prev;
-    prev_time_ = std::move(prev_time);
+    link_count_ = 0;
+    if (link) links_[link_count_++] = *link;
+    prev_time_ = std::move(time);
   }
 
-  void check(const Row& row) {
+  void check(const Chunk& chunk, const Row& row) {
+    if (row.failure) std::rethrow_exception(row.failure);
     row_bad_ = false;
-    const std::string at = "entry " + std::to_string(row.seq);
+    const auto at = [&] { return "entry " + std::to_string(row.seq); };
     ++report_.entries_checked;
     if (report_.first_seq == 0) report_.first_seq = row.seq;
     report_.last_seq = row.seq;
 
     if (last_seq_ && row.seq == *last_seq_) {
-      add(row.seq, FindingKind::kDuplicateSeq, "sequence number " + std::to_string(row.seq) +
-                                                   " appears more than once: an entry was inserted");
+      add(row.seq, FindingKind::kDuplicateSeq,
+          "sequence number " + std::to_string(row.seq) + " appears more than once: an entry was inserted");
       return;  // the chain continues from the first copy
     }
-    // A gap, or an entry that is not the one written at this place, explains
-    // a link mismatch here (and, for the latter, at the next entry too).
     bool gap = false;
-    bool misplaced = false;
     if (row.seq > expected_seq_) {
       add(expected_seq_, FindingKind::kGap,
-          row.seq == expected_seq_ + 1
-              ? "entry " + std::to_string(expected_seq_) + " is missing: it was deleted"
-              : "entries " + std::to_string(expected_seq_) + ".." + std::to_string(row.seq - 1) +
-                    " are missing: they were deleted",
+          row.seq == expected_seq_ + 1 ? "entry " + std::to_string(expected_seq_) + " is missing: it was deleted"
+                                       : "entries " + std::to_string(expected_seq_) + ".." +
+                                             std::to_string(row.seq - 1) + " are missing: they were deleted",
           false);
       // Missing entries count as checked and not valid, so N/M tells how many are lost.
       report_.entries_checked += row.seq - expected_seq_;
-      gap = true;
       note_missing(expected_seq_, row.seq);
+      gap = true;
     }
-    if (!same_bytes(row.stored_hash, row.computed)) {
+
+    const std::string_view stored = chunk.view(row.stored_hash);
+    std::array<Hash, 2> next_links;
+    std::size_t next_link_count = 0;
+    if (!row.hash_ok) {
+      // Nothing in bytes that are not the hashed ones is evidence of anything
+      // else, so this is the only finding about the row. The next entry may
+      // link to either hash: to the stored one if the bytes were changed, to
+      // the computed one if the stored hash was.
       add(row.seq, FindingKind::kHashMismatch,
-          at + "'s bytes hash to " + short_hash(row.computed) + ", not to its recorded hash: its content was changed");
-    }
-    if (!row.decoded) {
-      add(row.seq, FindingKind::kMalformedEntry, at + " is not a valid entry: " + row.decode_error);
-      misplaced = true;
+          at() + "'s bytes hash to " + short_hash(row.computed) +
+              ", not to its recorded hash: its content or its recorded hash was changed");
+      next_links = {link_of(stored, row.computed), row.computed};
+      next_link_count = 2;
+    } else if (!row.decoded) {
+      add(row.seq, FindingKind::kMalformedEntry, at() + " is not a valid entry: " + row.decode_error);
     } else {
-      const Entry& e = row.entry.entry;
-      if (row.entry.ledger_id != ledger_id_) {
-        add(row.seq, FindingKind::kForeignEntry, at + " was written in another ledger (" + row.entry.ledger_id + ")");
+      const EntryView& e = row.entry;
+      bool misplaced = false;
+      if (e.ledger_id != ledger_id_) {
+        add(row.seq, FindingKind::kForeignEntry,
+            at() + " was written in another ledger (" + std::string(e.ledger_id) + ")");
         misplaced = true;
       } else if (e.tenant != report_.tenant) {
-        add(row.seq, FindingKind::kForeignEntry, at + " belongs to tenant \"" + e.tenant + "\"");
+        add(row.seq, FindingKind::kForeignEntry, at() + " belongs to tenant \"" + std::string(e.tenant) + "\"");
         misplaced = true;
       }
       if (e.seq != row.seq) {
         add(row.seq, FindingKind::kReordered,
-            at + " holds the entry written as number " + std::to_string(e.seq) + ": entries were reordered");
+            at() + " holds the entry written as number " + std::to_string(e.seq) + ": entries were reordered");
         misplaced = true;
       }
-      if (!gap && !misplaced && !prev_misplaced_ && prev_hash_ && e.prev_hash != *prev_hash_) {
-        if (row.seq == 1) {
-          add(row.seq, FindingKind::kGenesisTampered,
-              "entry 1 does not link to the tenant's genesis value: the start of the chain was replaced");
-        } else {
-          add(row.seq, FindingKind::kBrokenLink,
-              at + " links to " + short_hash(e.prev_hash) + " but entry " + std::to_string(row.seq - 1) +
-                  " hashes to " + short_hash(*prev_hash_) + ": entry " + std::to_string(row.seq - 1) +
-                  " was rewritten or replaced");
+      if (row.columns_differ != 0) {
+        std::string bad;
+        for (std::size_t i = 0; i < std::size(kColumns); ++i) {
+          if ((row.columns_differ & (1u << i)) == 0) continue;
+          if (!bad.empty()) bad += ", ";
+          bad += kColumns[i];
         }
+        add(row.seq, FindingKind::kColumnMismatch,
+            at() + ": the stored " + bad + " disagree(s) with the entry's bytes");
       }
-      check_columns(row, e, at);
-      if (prev_time_ && row.recorded_at < *prev_time_) {
-        add(row.seq, FindingKind::kTimeBackwards,
-            at + " was recorded at " + row.recorded_at + ", before the previous entry (" + *prev_time_ + ")");
-      }
-      for (const auto& [ref, name] : {std::pair{e.event.derived_from, "derived_from"},
-                                      std::pair{e.event.overrides, "overrides"}}) {
-        if (ref && (*ref >= e.seq || is_missing(*ref))) {
-          add(row.seq, FindingKind::kDanglingReference,
-              at + "'s " + name + " names entry " + std::to_string(*ref) + ", which is not an earlier entry of the tenant");
+      // An entry that does not belong here says nothing about its neighbours'
+      // links or times, and they nothing about it.
+      if (!misplaced) {
+        if (!gap && link_count_ > 0 &&
+            std::find(links_.begin(), links_.begin() + link_count_, e.prev) == links_.begin() + link_count_) {
+          if (row.seq == 1) {
+            add(row.seq, FindingKind::kGenesisTampered,
+                "entry 1 does not link to the tenant's genesis value: the start of the chain was replaced");
+          } else {
+            add(row.seq, FindingKind::kBrokenLink,
+                at() + " links to " + short_hash(e.prev) + " but entry " + std::to_string(row.seq - 1) + " hashes to " +
+                    short_hash(links_.front()) + ": entry " + std::to_string(row.seq - 1) +
+                    " was rewritten or replaced");
+          }
+        }
+        if (prev_time_ && e.recorded_at < *prev_time_) {
+          add(row.seq, FindingKind::kTimeBackwards,
+              at() + " was recorded at " + std::string(e.recorded_at) + ", before the previous entry (" + *prev_time_ +
+                  ")");
+        }
+        for (const auto& [ref, name] :
+             {std::pair{e.derived_from, "derived_from"}, std::pair{e.overrides, "overrides"}}) {
+          if (ref && (*ref >= e.seq || is_missing(*ref))) {
+            add(row.seq, FindingKind::kDanglingReference,
+                at() + "'s " + name + " names entry " + std::to_string(*ref) +
+                    ", which is not an earlier entry of the tenant");
+          }
+        }
+        next_links[next_link_count++] = link_of(stored, row.computed);
+        if (prev_time_) {
+          prev_time_->assign(e.recorded_at);  // no allocation once the string has grown
+        } else {
+          prev_time_.emplace(e.recorded_at);
         }
       }
     }
-    prev_misplaced_ = misplaced;
+    // After an entry that is malformed or misplaced, the next link has
+    // nothing trustworthy to be checked against.
+    links_ = next_links;
+    link_count_ = next_link_count;
     if (!row_bad_) ++report_.entries_valid;
-
-    // The next entry was linked to this one's original hash: the stored one
-    // when the bytes were changed underneath it.
-    Hash link = row.computed;
-    if (row.stored_hash.size() == Hash::kSize) std::copy(row.stored_hash.begin(), row.stored_hash.end(), link.bytes.begin());
-    prev_hash_ = link;
-    prev_time_ = row.recorded_at;
     last_seq_ = row.seq;
     expected_seq_ = row.seq + 1;
-    report_.head = link;
+    report_.head = link_of(stored, row.computed);
   }
 
  private:
-  void check_columns(const Row& row, const Entry& e, const std::string& at) {
-    std::string bad;
-    const auto differs = [&](const char* column, bool d) {
-      if (d) bad += bad.empty() ? column : std::string(", ") + column;
-    };
-    differs("recorded_at", row.recorded_at != e.recorded_at.to_string());
-    differs("action", row.action != e.event.action);
-    differs("actor_id", row.actor_id != e.event.actor.id);
-    differs("target_type", row.target_type != (e.event.target ? std::optional(e.event.target->type) : std::nullopt));
-    differs("target_id", row.target_id != (e.event.target ? std::optional(e.event.target->id) : std::nullopt));
-    differs("flags", row.flags != detail::flag_bits(e.event));
-    differs("idempotency_key", row.idempotency_key != e.event.idempotency_key);
-    if (!bad.empty()) {
-      add(row.seq, FindingKind::kColumnMismatch, at + ": the stored " + bad + " disagree(s) with the entry's bytes");
-    }
-  }
-
   // Missing seqs are remembered (bounded) so references to them are caught.
   void note_missing(std::uint64_t from, std::uint64_t to) {
     if (missing_.size() < 1024) missing_.emplace_back(from, to);
@@ -261,28 +1038,41 @@ class ChainWalker {
   std::string ledger_id_;
   std::uint64_t expected_seq_ = 1;
   std::optional<std::uint64_t> last_seq_;
-  std::optional<Hash> prev_hash_;
+  std::array<Hash, 2> links_;   // what the next entry may link to
+  std::size_t link_count_ = 0;  // 0: unknown, nothing to check against
   std::optional<std::string> prev_time_;
-  bool prev_misplaced_ = false;
   bool row_bad_ = false;
   std::vector<std::pair<std::uint64_t, std::uint64_t>> missing_;
 };
 
+// ---- the file ------------------------------------------------------------------------
+
+std::optional<std::string> optional_text(const Statement& s, int i) {
+  if (s.column_is_null(i)) return std::nullopt;
+  return std::string(s.column_text(i));
+}
+
 void check_schema(Database& db, std::vector<Finding>& findings) {
   Statement s = db.prepare("SELECT type, name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%'");
   std::vector<std::tuple<std::string, std::string, std::optional<std::string>>> found;
-  while (s.step()) found.emplace_back(std::string(s.column_text(0)), std::string(s.column_text(1)), optional_text(s, 2));
+  while (s.step()) {
+    found.emplace_back(std::string(s.column_text(0)), std::string(s.column_text(1)), optional_text(s, 2));
+  }
   for (const detail::SchemaObject& o : detail::schema_objects()) {
     auto it = std::find_if(found.begin(), found.end(), [&](const auto& f) { return std::get<1>(f) == o.name; });
     if (it == found.end()) {
       findings.push_back({"", 0, FindingKind::kSchemaTampered,
                           std::string("the ") + o.type + " " + o.name + " is missing: it was dropped"});
     } else if (std::get<0>(*it) != o.type || std::get<2>(*it) != std::optional<std::string>(o.sql)) {
-      findings.push_back({"", 0, FindingKind::kSchemaTampered,
-                          std::string("the ") + o.type + " " + o.name + " differs from the format's definition: it was altered"});
+      findings.push_back(
+          {"", 0, FindingKind::kSchemaTampered,
+           std::string("the ") + o.type + " " + o.name + " differs from the format's definition: it was altered"});
     }
   }
-  for (const auto& [type, name, sql] : found) {
+  for (const auto& object : found) {
+    // Named, not a structured binding: some compilers cannot capture those.
+    const std::string& type = std::get<0>(object);
+    const std::string& name = std::get<1>(object);
     const bool known = std::any_of(detail::schema_objects().begin(), detail::schema_objects().end(),
                                    [&](const detail::SchemaObject& o) { return name == o.name; });
     if (!known && type == "trigger") {
@@ -297,68 +1087,235 @@ bool has_table(Database& db, const char* name) {
   return s.step();
 }
 
-Row read_row(const Statement& s) {
-  Row r;
-  r.seq = static_cast<std::uint64_t>(s.column_int(0));
-  r.recorded_at = s.column_text(1);
-  r.action = s.column_text(2);
-  r.actor_id = s.column_text(3);
-  r.target_type = optional_text(s, 4);
-  r.target_id = optional_text(s, 5);
-  r.flags = s.column_int(6);
-  r.idempotency_key = optional_text(s, 7);
-  r.stored_hash = s.column_blob(8);
-  r.body = s.column_blob(9);
-  return r;
-}
+class TenantVerifier {
+ public:
+  TenantVerifier(Database& db, std::int64_t tenant_id, const std::string& ledger_id, const VerifyOptions& options,
+                 const std::vector<Checkpoint>& trusted, Workers* workers, Chunk (&chunks)[2], TenantReport& report)
+      : db_(db),
+        tenant_id_(tenant_id),
+        ledger_id_(ledger_id),
+        options_(options),
+        workers_(workers),
+        chunks_(chunks),
+        report_(report),
+        trusted_(trusted),
+        walker_(report, options, ledger_id) {}
 
-void verify_tenant(Database& db, std::int64_t tenant_id, std::string_view stored_genesis, const std::string& ledger_id,
-                   const VerifyOptions& options, unsigned jobs, TenantReport& report) {
-  ChainWalker walker(report, options, ledger_id);
-  const Hash genesis = genesis_hash(ledger_id, report.tenant);
-  report.head = genesis;
-  if (!same_bytes(stored_genesis, genesis)) {
-    walker.add(0, FindingKind::kGenesisTampered,
-               "the stored genesis value of tenant \"" + report.tenant + "\" is not the one the format defines");
-  }
-
-  std::uint64_t start = 1;
-  if (options.from) start = detail::first_seq_at_or_after(db, tenant_id, *options.from);
-  const std::uint64_t head_seq = detail::read_head(db, tenant_id).seq;
-  walker.start(1, genesis, std::nullopt);
-  if (start > 1) {
-    // Anchor on the entry just before the range, so the first link is checked.
-    Statement anchor = db.prepare("SELECT body, recorded_at FROM entries WHERE tenant_id = ?1 AND seq = ?2");
-    anchor.bind(1, tenant_id).bind(2, static_cast<std::int64_t>(start - 1));
-    if (anchor.step()) {
-      walker.start(start, detail::sha256(anchor.column_blob(0)), std::string(anchor.column_text(1)));
+  void run(std::string_view stored_genesis) {
+    const Hash genesis = genesis_hash(ledger_id_, report_.tenant);
+    report_.head = genesis;
+    if (!same_bytes(stored_genesis, genesis)) {
+      walker_.add(0, FindingKind::kGenesisTampered,
+                  "the stored genesis value of tenant \"" + report_.tenant + "\" is not the one the format defines",
+                  false);
+    }
+    std::uint64_t start = 1;
+    walker_.start(1, genesis, std::nullopt);
+    if (options_.from) {
+      start = anchor(detail::first_seq_at_or_after(db_, tenant_id_, *options_.from));
     } else {
-      walker.start(start, std::nullopt, std::nullopt);
+      check_below_one();
+    }
+    if (options_.to) to_ = options_.to->to_string();
+    start_tree();
+
+    rows_ = db_.prepare(
+        "SELECT seq, recorded_at, action, actor_id, target_type, target_id, flags, idempotency_key, hash, body,"
+        " merkle"
+        " FROM entries WHERE tenant_id = ?1 AND seq >= ?2 ORDER BY seq, rowid");
+    rows_.bind(1, tenant_id_).bind(2, static_cast<std::int64_t>(start));
+    const std::uint64_t head_seq = detail::read_head(db_, tenant_id_).seq;
+    VerifyProgress progress{report_.tenant, 0, head_seq >= start ? head_seq - start + 1 : 0};
+
+    // While the workers hash and decode one chunk, this thread reads the
+    // next, then walks the finished one while they start on the next.
+    Chunk* current = &chunks_[0];
+    Chunk* next = &chunks_[1];
+    fill(*current);
+    start_work(*current);
+    while (current->size > 0) {
+      fill(*next);
+      finish_work(*current);
+      start_work(*next);
+      for (std::size_t i = 0; i < current->size; ++i) {
+        walker_.check(*current, current->rows[i]);
+        if (tree_) feed_tree(*current, current->rows[i]);
+      }
+      progress.done = std::min(progress.total, progress.done + current->size);
+      if (options_.progress) options_.progress(progress);
+      std::swap(current, next);
+    }
+    finish_work(*current);
+    if (tree_) tree_->finish();
+    chunks_[0].tree = chunks_[1].tree = false;
+  }
+
+ private:
+  // The tree, checkpoints and seals are checked on whole chains, when there
+  // is something to check them against: a checkpoint stored or given.
+  void start_tree() {
+    if (options_.from || options_.to) return;
+    std::vector<detail::TreeChecker::StoredCheckpoint> stored;
+    Statement s = db_.prepare("SELECT note, tree_size, root FROM checkpoints WHERE tenant_id = ?1 ORDER BY id");
+    s.bind(1, tenant_id_);
+    while (s.step()) {
+      detail::TreeChecker::StoredCheckpoint c{std::string(s.column_text(0)), static_cast<std::uint64_t>(s.column_int(1)), {}};
+      const std::string_view root = s.column_blob(2);
+      if (root.size() == Hash::kSize) std::memcpy(c.root.bytes.data(), root.data(), Hash::kSize);
+      stored.push_back(std::move(c));
+    }
+    const bool mine = std::any_of(trusted_.begin(), trusted_.end(), [&](const Checkpoint& c) {
+      return c.ledger_id == ledger_id_ && c.tenant == report_.tenant;
+    });
+    if (stored.empty() && !mine) return;
+    tree_.emplace(ledger_id_, report_.tenant, stored, trusted_, options_.keys,
+                  [this](std::uint64_t seq, FindingKind kind, std::string detail) {
+                    walker_.add(seq, kind, std::move(detail), false);
+                  });
+    chunks_[0].tree = chunks_[1].tree = true;
+  }
+
+  // Entries reach the tree in seq order; after a gap or a repeat the chain's
+  // own findings say what is wrong and the tree is not rebuilt further.
+  void feed_tree(const Chunk& c, const Row& row) {
+    if (row.seq != tree_->size() + 1) {
+      tree_.reset();
+      return;
+    }
+    std::optional<Timestamp> occurred;
+    if (row.decoded && row.entry.occurred_at) occurred = Timestamp::parse(*row.entry.occurred_at);
+    tree_->entry(row.seq, row.leaf, c.view(row.merkle), occurred);
+  }
+
+  void start_work(Chunk& c) {
+    if (workers_) {
+      workers_->start(c);
+    } else {
+      c.next.store(0, std::memory_order_relaxed);
     }
   }
-  const std::string to = options.to ? options.to->to_string() : std::string();
-
-  Statement rows = db.prepare(
-      "SELECT seq, recorded_at, action, actor_id, target_type, target_id, flags, idempotency_key, hash, body"
-      " FROM entries WHERE tenant_id = ?1 AND seq >= ?2 ORDER BY seq, rowid");
-  rows.bind(1, tenant_id).bind(2, static_cast<std::int64_t>(start));
-  std::vector<Row> chunk;
-  chunk.reserve(kChunk);
-  VerifyProgress progress{report.tenant, 0, head_seq >= start ? head_seq - start + 1 : 0};
-  bool more = true;
-  while (more) {
-    chunk.clear();
-    while (chunk.size() < kChunk && (more = rows.step())) {
-      if (!to.empty() && rows.column_text(1) >= to) {
-        more = false;
-        break;
-      }
-      chunk.push_back(read_row(rows));
+  void finish_work(Chunk& c) {
+    if (workers_) {
+      workers_->finish(c);
+    } else {
+      c.work();
     }
-    process_parallel(chunk, jobs);
-    for (const Row& r : chunk) walker.check(r);
-    progress.done += chunk.size();
-    if (options.progress && !chunk.empty()) options.progress(progress);
+  }
+
+  // Whether `row` can be trusted as a boundary of a time range: its bytes are
+  // the hashed ones, it belongs here, and its recorded_at column (which the
+  // range was found by) says what its bytes say.
+  bool trustworthy(const Chunk& c, const Row& row) const {
+    return row.hash_ok && row.decoded && row.entry.ledger_id == ledger_id_ && row.entry.tenant == report_.tenant &&
+           row.entry.seq == row.seq && c.view(row.recorded_at) == row.entry.recorded_at;
+  }
+
+  // Reads up to a chunk of rows, stopping at the end of the time range: the
+  // first row recorded at or after `to`, once that row is shown to be what it
+  // claims (a tampered column must not end the range early).
+  void fill(Chunk& c) {
+    c.clear();
+    if (done_) return;
+    while (!c.full()) {
+      if (!rows_.step()) {
+        done_ = true;
+        return;
+      }
+      if (!to_.empty() && rows_.column_text(1) >= to_) {
+        Row& row = c.add(rows_);
+        c.process(row);
+        if (trustworthy(c, row) && row.entry.recorded_at >= to_) {
+          --c.size;
+          done_ = true;
+          return;
+        }
+      } else {
+        c.add(rows_);
+      }
+    }
+  }
+
+  // The first seq of a range starting at `from`, found by the recorded_at
+  // column, moved back past any entry before it that cannot be trusted to be
+  // older than `from`; the walk then starts after the entry before it.
+  std::uint64_t anchor(std::uint64_t start) {
+    Statement s = db_.prepare(
+        "SELECT seq, recorded_at, action, actor_id, target_type, target_id, flags, idempotency_key, hash, body,"
+        " merkle"
+        " FROM entries WHERE tenant_id = ?1 AND seq = ?2 ORDER BY rowid LIMIT 1");
+    const std::string from = options_.from->to_string();
+    Chunk& c = chunks_[0];
+    for (; start > 1; --start) {
+      s.reset();
+      s.bind(1, tenant_id_).bind(2, static_cast<std::int64_t>(start - 1));
+      if (!s.step()) {
+        walker_.start(start, std::nullopt, std::nullopt);  // the entry before the range is gone
+        return start;
+      }
+      c.clear();
+      Row& row = c.add(s);
+      c.process(row);
+      if (trustworthy(c, row) && row.entry.recorded_at < from) {
+        walker_.start(start, link_of(c.view(row.stored_hash), row.computed), std::string(row.entry.recorded_at));
+        return start;
+      }
+    }
+    return 1;
+  }
+
+  // Rows numbered below 1 are never reached by a walk; someone put them there.
+  void check_below_one() {
+    Statement s = db_.prepare("SELECT count(*), min(seq) FROM entries WHERE tenant_id = ?1 AND seq < 1");
+    s.bind(1, tenant_id_);
+    if (s.step() && s.column_int(0) > 0) {
+      walker_.add(0, FindingKind::kDuplicateSeq,
+                  std::to_string(s.column_int(0)) + " entries carry sequence numbers below 1 (the lowest " +
+                      std::to_string(s.column_int(1)) + "): they were inserted",
+                  false);
+    }
+  }
+
+  Database& db_;
+  std::int64_t tenant_id_;
+  const std::string& ledger_id_;
+  const VerifyOptions& options_;
+  Workers* workers_;
+  Chunk (&chunks_)[2];
+  TenantReport& report_;
+  const std::vector<Checkpoint>& trusted_;
+  ChainWalker walker_;
+  std::optional<detail::TreeChecker> tree_;
+  Statement rows_;
+  std::string to_;
+  bool done_ = false;
+};
+
+// Entries whose tenant_id names no tenant: found by stepping through the
+// distinct tenant ids of the (tenant_id, seq) index, not by scanning the table.
+void check_orphans(Database& db, std::vector<Finding>& findings) {
+  Statement next_id = db.prepare("SELECT tenant_id FROM entries WHERE tenant_id > ?1 ORDER BY tenant_id LIMIT 1");
+  Statement known = db.prepare("SELECT 1 FROM tenants WHERE id = ?1");
+  Statement count = db.prepare("SELECT count(*) FROM entries WHERE tenant_id = ?1");
+  std::int64_t id = std::numeric_limits<std::int64_t>::min();
+  std::int64_t orphans = 0;
+  std::optional<std::int64_t> first;
+  for (;;) {
+    next_id.reset();
+    next_id.bind(1, id);
+    if (!next_id.step()) break;
+    id = next_id.column_int(0);
+    known.reset();
+    known.bind(1, id);
+    if (known.step()) continue;
+    count.reset();
+    count.bind(1, id);
+    if (count.step()) orphans += count.column_int(0);
+    if (!first) first = id;
+  }
+  if (orphans > 0) {
+    findings.push_back({"", 0, FindingKind::kForeignEntry,
+                        std::to_string(orphans) + " entries belong to no tenant of this ledger (tenant id " +
+                            std::to_string(*first) + ")"});
   }
 }
 
@@ -385,9 +1342,8 @@ VerifyReport verify(const std::string& path, const VerifyOptions& options) {
   report.path = path;
   report.format_version = static_cast<int>(db.pragma_int("user_version"));
   if (report.format_version > kFormatVersion) {
-    throw Error(ErrorCode::kUnsupportedVersion,
-                path + " has ledger format " + std::to_string(report.format_version) + "; this auditchain reads up to " +
-                    std::to_string(kFormatVersion));
+    throw Error(ErrorCode::kUnsupportedVersion, path + " has ledger format " + std::to_string(report.format_version) +
+                                                    "; this auditchain reads up to " + std::to_string(kFormatVersion));
   }
   // One read transaction: every check sees the same snapshot.
   detail::Transaction snapshot(db, "BEGIN");
@@ -422,23 +1378,46 @@ VerifyReport verify(const std::string& path, const VerifyOptions& options) {
     }
     tenants = std::move(chosen);
   } else {
-    Statement orphans = db.prepare(
-        "SELECT count(*), min(tenant_id) FROM entries WHERE tenant_id NOT IN (SELECT id FROM tenants)");
-    if (orphans.step() && orphans.column_int(0) > 0) {
+    check_orphans(db, report.ledger_findings);
+  }
+
+  // Trusted checkpoints are opened once, with the keys; what does not open,
+  // or names no tenant of this ledger, is a finding about the whole file.
+  if (!options.trusted_checkpoints.empty() && options.keys.empty()) {
+    throw Error(ErrorCode::kInvalidArgument, "trusted checkpoints need the verifier key that signed them", "keys");
+  }
+  std::vector<Checkpoint> trusted;
+  for (const std::string& note : options.trusted_checkpoints) {
+    try {
+      Checkpoint c = open_checkpoint(note, options.keys);
+      const bool known = c.ledger_id == report.ledger_id &&
+                         std::any_of(tenants.begin(), tenants.end(), [&](const TenantRow& t) { return t.name == c.tenant; });
+      if (!known) {
+        report.ledger_findings.push_back({"", 0, FindingKind::kBadCheckpoint,
+                                          "a trusted checkpoint is for ledger " + c.ledger_id + ", tenant \"" + c.tenant +
+                                              "\", which this file does not hold"});
+        continue;
+      }
+      trusted.push_back(std::move(c));
+    } catch (const Error& e) {
       report.ledger_findings.push_back(
-          {"", 0, FindingKind::kForeignEntry,
-           std::to_string(orphans.column_int(0)) + " entries belong to no tenant of this ledger (tenant id " +
-               std::to_string(orphans.column_int(1)) + ")"});
+          {"", 0, FindingKind::kBadCheckpoint, std::string("a trusted checkpoint is not valid: ") + e.what()});
     }
   }
 
-  unsigned jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
+  const unsigned jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
+  // Declared before the workers, so that they are stopped before the chunks
+  // they may be working on go away.
+  Chunk chunks[2];
+  std::optional<Workers> workers;
+  if (jobs > 1) workers.emplace(jobs - 1);
   for (const TenantRow& t : tenants) {
     TenantReport tr;
     tr.tenant = t.name;
     tr.from = options.from;
     tr.to = options.to;
-    verify_tenant(db, t.id, t.genesis, report.ledger_id, options, jobs, tr);
+    TenantVerifier(db, t.id, report.ledger_id, options, trusted, workers ? &*workers : nullptr, chunks, tr)
+        .run(t.genesis);
     report.tenants.push_back(std::move(tr));
   }
   return report;

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "auditchain/entry.hpp"
+#include "auditchain/keys.hpp"
 #include "auditchain/visibility.hpp"
 #include "auditchain/timestamp.hpp"
 
@@ -39,6 +40,11 @@ enum class FindingKind : int {
   kGenesisTampered = 10,   // the stored genesis value is not the one the format defines
   kDanglingReference = 11, // derived_from / overrides names no earlier entry of the tenant
   kMalformedEntry = 12,    // bytes are not a valid canonical entry
+  kCheckpointMismatch = 13,     // a checkpoint's root is not the root of the entries at its size
+  kTruncated = 14,              // a checkpoint vouches for more entries than the ledger holds
+  kBadCheckpoint = 15,          // a checkpoint is forged, altered or not signed by a trusted key
+  kConflictingCheckpoints = 16, // two checkpoints state different roots for one size
+  kSealBroken = 17,             // an entry appended after a seal claims to have occurred inside it
 };
 
 // "hash_mismatch", "column_mismatch", "gap", ... (snake_case of the name).
@@ -98,6 +104,13 @@ struct VerifyOptions {
   std::size_t max_findings_per_tenant = 1000;
   // Called now and then from the calling thread. May be empty.
   std::function<void(const VerifyProgress&)> progress;
+  // Checkpoints (signed notes) the auditor holds from outside the ledger, and
+  // the verifier keys that may sign checkpoints. With keys, the signature of
+  // every checkpoint stored in the ledger is checked too; trusted checkpoints
+  // need keys. The tree, checkpoint and seal checks run on whole chains only
+  // (not when `from` or `to` limit the walk).
+  std::vector<std::string> trusted_checkpoints;
+  std::vector<VerifierKey> keys;
 };
 
 // Verifies the ledger file at `path` (opened read-only).
