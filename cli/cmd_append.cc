@@ -2,11 +2,7 @@
 //
 // The event comes either from field options or as JSON (--event), never from
 // both, so that no flag silently overrides or is overridden by the document.
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <iterator>
 
 #include "auditchain/auditchain.hpp"
 #include "commands.hpp"
@@ -15,8 +11,6 @@
 
 namespace auditchain::cli {
 namespace {
-
-namespace fs = std::filesystem;
 
 struct AppendArgs {
   std::string path;
@@ -34,15 +28,6 @@ struct AppendArgs {
   OptionalText derived_from, overrides, occurred_at, idempotency_key;
   std::vector<const CLI::Option*> field_options;  // everything --event replaces
 };
-
-std::string read_event_text(const std::string& source) {
-  if (source == "-") {
-    return std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-  }
-  std::ifstream in(source, std::ios::binary);
-  if (!in) usage_error("--event", "cannot read " + source);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
 
 std::map<std::string, std::string> parse_metadata(const std::vector<std::string>& pairs) {
   std::map<std::string, std::string> metadata;
@@ -90,39 +75,16 @@ Event event_from_options(const AppendArgs& a) {
   return e;
 }
 
-// The library validates an event only inside append(), after the tenant
-// exists. To keep "bad input writes nothing" when the tenant is still to be
-// created, the event is first appended to the same tenant in a throw-away
-// ledger: a new tenant's chain is empty there as it is here, so it accepts or
-// refuses exactly what the real append would.
-void validate_for_new_tenant(const Event& event, const std::string& tenant) {
-  const fs::path tmp = fs::temp_directory_path();
-  std::string dir = (tmp / "auditchain-check-XXXXXX").string();
-  if (mkdtemp(dir.data()) == nullptr) {
-    throw Error(ErrorCode::kIo, "cannot create a temporary directory in " + tmp.string() + " to check the event");
-  }
-  struct Cleanup {
-    std::string dir;
-    ~Cleanup() {
-      std::error_code ec;
-      fs::remove_all(dir, ec);
-    }
-  } cleanup{dir};
-  OpenOptions options;
-  options.durability = Durability::kOff;
-  Ledger scratch = Ledger::open(dir + "/check.ledger", options);
-  scratch.tenant(tenant, TenantMode::kCreateIfMissing).append(event);
-}
-
-TenantLedger find_tenant(Ledger& ledger, const std::string& name, bool create, const Event& event) {
+// With --create-tenant the tenant comes into being with its first entry, in
+// the same transaction: a refused first event leaves no tenant behind.
+TenantLedger find_tenant(Ledger& ledger, const std::string& name, bool create) {
+  if (create) return ledger.tenant(name, TenantMode::kCreateOnAppend);
   try {
     return ledger.tenant(name, TenantMode::kMustExist);
   } catch (const Error& e) {
     if (e.code() != ErrorCode::kNotFound) throw;
-    if (!create) throw Error(e.code(), std::string(e.what()) + " (add --create-tenant to create it)", e.field());
+    throw Error(e.code(), std::string(e.what()) + " (add --create-tenant to create it)", e.field());
   }
-  validate_for_new_tenant(event, name);
-  return ledger.tenant(name, TenantMode::kCreateIfMissing);
 }
 
 void print_receipt(const Receipt& r, bool json) {
@@ -148,7 +110,7 @@ int run_append(const AppendArgs& a) {
     for (const CLI::Option* field : a.field_options) {
       if (field->count() > 0) usage_error("--event", "cannot be combined with " + field->get_name());
     }
-    event = parse_event_json(read_event_text(a.event_source.value));
+    event = parse_event_json(read_input(a.event_source.value, "--event"));
   } else {
     event = event_from_options(a);
   }
@@ -161,7 +123,7 @@ int run_append(const AppendArgs& a) {
     usage_error("--tenant", "required (unless the --event document names its tenant)");
   }
   Ledger ledger = open_existing_for_writing(a.path);
-  TenantLedger handle = find_tenant(ledger, tenant, a.create_tenant, event);
+  TenantLedger handle = find_tenant(ledger, tenant, a.create_tenant);
   print_receipt(handle.append(event), a.json);
   return 0;
 }

@@ -23,51 +23,30 @@ struct InitArgs {
   bool json = false;
 };
 
-// What was at the path before init, so a refused run can put it back.
-enum class Before { kNothing, kEmptyFile, kSomething };
-
-Before inspect(const std::string& path) {
+// Whether init creates the ledger: an empty file is what `touch` or mktemp
+// leaves, a ledger not written yet.
+bool creates_ledger(const std::string& path) {
   std::error_code ec;
-  if (!fs::exists(path, ec)) return Before::kNothing;
-  if (fs::is_regular_file(path, ec) && fs::file_size(path, ec) == 0) return Before::kEmptyFile;
-  return Before::kSomething;
-}
-
-void undo_creation(Ledger& ledger, const std::string& path, Before before) {
-  ledger.close();
-  std::error_code ec;
-  for (const char* suffix : {"-wal", "-shm"}) fs::remove(path + suffix, ec);
-  if (before == Before::kNothing) fs::remove(path, ec);
-  if (before == Before::kEmptyFile) fs::resize_file(path, 0, ec);
+  if (!fs::exists(path, ec)) return true;
+  return fs::is_regular_file(path, ec) && fs::file_size(path, ec) == 0;
 }
 
 int run_init(const InitArgs& args) {
-  const Before before = inspect(args.path);
-  // An empty file is what `touch` or mktemp leaves: a ledger not written yet.
-  Ledger ledger = Ledger::open(args.path);
-  const bool created = before != Before::kSomething;
-
-  // Every name is checked before any tenant is created; looking a name up
-  // validates it without writing anything.
-  std::vector<std::pair<std::string, bool>> tenants;  // name, exists already
+  // Every name is checked before the file is opened, so a refused name
+  // leaves no file and no tenant behind.
+  std::vector<std::string> names;
   for (const std::string& name : args.tenants) {
-    if (std::find_if(tenants.begin(), tenants.end(), [&](const auto& t) { return t.first == name; }) != tenants.end()) {
-      continue;
-    }
-    try {
-      ledger.tenant(name, TenantMode::kMustExist);
-      tenants.emplace_back(name, true);
-    } catch (const Error& e) {
-      if (e.code() == ErrorCode::kNotFound) {
-        tenants.emplace_back(name, false);
-        continue;
-      }
-      if (created) undo_creation(ledger, args.path, before);
-      throw;
-    }
+    check_tenant_name(name);
+    if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
   }
-  for (const auto& [name, existed] : tenants) {
+  const bool created = creates_ledger(args.path);
+  Ledger ledger = Ledger::open(args.path);
+  const std::vector<std::string> existing = ledger.tenants();
+  std::vector<std::pair<std::string, bool>> tenants;  // name, exists already
+  for (const std::string& name : names) {
+    const bool existed = std::find(existing.begin(), existing.end(), name) != existing.end();
     if (!existed) ledger.tenant(name, TenantMode::kCreateIfMissing);
+    tenants.emplace_back(name, existed);
   }
 
   if (args.json) {

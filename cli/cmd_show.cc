@@ -1,4 +1,4 @@
-// cmd_show.cc — `auditchain show`: one entry in full.
+// cmd_show.cc — `auditchain show`: one entry in full, and whether its bytes match its hash.
 #include <iostream>
 
 #include "auditchain/auditchain.hpp"
@@ -34,6 +34,7 @@ int run_show(const ShowArgs& a) {
                      .string("recorded_at", entry.recorded_at.to_string())
                      .string("hash", entry.hash.hex())
                      .string("prev", entry.prev_hash.hex())
+                     .boolean("bytes_match_hash", sha256(entry.bytes) == entry.hash)
                      .raw("entry", entry.bytes)
                      .str()
               << "\n";
@@ -51,15 +52,18 @@ void add_show_command(CLI::App& app, int& exit_code) {
   add_ledger_argument(*cmd, a->path);
   cmd->add_option("--tenant", a->tenant, "The entry's tenant")->required()->type_name("NAME");
   cmd->add_option("--seq", a->seq, "The entry's sequence number")->required()->type_name("N");
-  auto* json = cmd->add_flag("--json", a->json,
-                             "Print one JSON object: tenant, seq, recorded_at, hash, prev and the entry itself");
+  auto* json = cmd->add_flag(
+      "--json", a->json,
+      "Print one JSON object: tenant, seq, recorded_at, hash, prev, bytes_match_hash and the entry itself");
   cmd->add_flag("--raw", a->raw, "Print only the canonical bytes, exactly as hashed (no trailing newline)")
       ->excludes(json);
   cmd->footer(examples({
       "auditchain show audit.db --tenant acme --seq 3",
       "auditchain show audit.db --tenant acme --seq 3 --json",
       "auditchain show audit.db --tenant acme --seq 3 --raw | sha256sum   # equals the entry's hash",
-  }));
+  },
+  "show checks that the entry's stored bytes hash to its stored hash and says so. It does not check the\n"
+  "entry's place in the chain (links, sequence, checkpoints): verify does."));
   cmd->callback([a, &exit_code] { exit_code = run_show(*a); });
 }
 

@@ -15,6 +15,11 @@ void add_log_command(CLI::App& app, int& exit_code);
 void add_show_command(CLI::App& app, int& exit_code);
 void add_tenants_command(CLI::App& app, int& exit_code);
 void add_info_command(CLI::App& app, int& exit_code);
+void add_keygen_command(CLI::App& app, int& exit_code);
+void add_checkpoint_command(CLI::App& app, int& exit_code);
+void add_seal_command(CLI::App& app, int& exit_code);
+void add_prove_command(CLI::App& app, int& exit_code);
+void add_verify_proof_command(CLI::App& app, int& exit_code);
 void add_demo_command(CLI::App& app, int& exit_code);
 
 }  // namespace auditchain::cli

@@ -95,7 +95,13 @@ void print_entry_details(std::ostream& out, const Entry& entry, const Hash& gene
   t.add("tenant", printable(entry.tenant));
   t.add("seq", std::to_string(entry.seq));
   t.add("recorded_at", entry.recorded_at.to_string());
-  t.add("hash", entry.hash.hex());
+  // Only this entry's own bytes are checked here; its place in the chain
+  // (links, sequence, checkpoints) takes the whole chain, which is verify's job.
+  const Hash computed = sha256(entry.bytes);
+  t.add("hash", entry.hash.hex() + (computed == entry.hash
+                                        ? "  (the stored bytes hash to it)"
+                                        : "  (MISMATCH: the stored bytes hash to " + computed.hex() +
+                                              ": they were changed)"));
   std::string prev = entry.prev_hash.hex();
   if (entry.seq == 1) {
     prev += entry.prev_hash == genesis ? "  (the tenant's genesis value)" : "  (NOT the tenant's genesis value)";
@@ -141,8 +147,7 @@ void print_entry_details(std::ostream& out, const Entry& entry, const Hash& gene
   t.add("idempotency_key", e.idempotency_key);
   t.print(out);
   out << "Canonical bytes (" << entry.bytes.size()
-      << " bytes as stored; unaltered, they hash to the hash above, which verify checks; --raw prints them "
-         "exactly):\n"
+      << " bytes as stored; --raw prints them exactly; verify checks the whole chain):\n"
       << printable(pretty_json(entry.bytes), true) << "\n";
 }
 

@@ -34,6 +34,9 @@ int main(int argc, char** argv) {
       "  auditchain append audit.db --tenant acme --actor u:alice --action auth.login\n"
       "  auditchain verify audit.db\n"
       "  auditchain log audit.db --tenant acme\n"
+      "  auditchain keygen --name audit.example.com --out keys/audit\n"
+      "  auditchain checkpoint audit.db --key keys/audit.key --out checkpoints/\n"
+      "  auditchain verify audit.db --checkpoint checkpoints/acme.checkpoint --key keys/audit.pub\n"
       "Run 'auditchain COMMAND --help' for a command's options.");
   int exit_code = 0;
   auditchain::cli::add_init_command(app, exit_code);
@@ -43,6 +46,11 @@ int main(int argc, char** argv) {
   auditchain::cli::add_show_command(app, exit_code);
   auditchain::cli::add_tenants_command(app, exit_code);
   auditchain::cli::add_info_command(app, exit_code);
+  auditchain::cli::add_keygen_command(app, exit_code);
+  auditchain::cli::add_checkpoint_command(app, exit_code);
+  auditchain::cli::add_seal_command(app, exit_code);
+  auditchain::cli::add_prove_command(app, exit_code);
+  auditchain::cli::add_verify_proof_command(app, exit_code);
   auditchain::cli::add_demo_command(app, exit_code);
   // CLI11 would answer a mistyped command with "A subcommand is required".
   if (argc > 1 && argv[1][0] != '-') {

@@ -1,11 +1,41 @@
-// options.cc — option parsing and ledger opening shared by the commands.
+// options.cc — option parsing, ledger opening and the files options name.
 #include "options.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <charconv>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <iterator>
 
 #include "auditchain/error.hpp"
 
 namespace auditchain::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Writes all of `content` to `fd` and flushes it to stable storage: a
+// checkpoint written to a file is a trust anchor and must survive a crash.
+bool write_all(int fd, std::string_view content) {
+  while (!content.empty()) {
+    const ssize_t n = ::write(fd, content.data(), content.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    content.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return ::fsync(fd) == 0;
+}
+
+[[noreturn]] void io_error(std::string_view option, const std::string& reason) {
+  throw Error(ErrorCode::kIo, std::string(option) + ": " + reason, std::string(option));
+}
+
+}  // namespace
 
 void usage_error(std::string_view option, const std::string& reason) {
   throw Error(ErrorCode::kInvalidArgument, std::string(option) + ": " + reason, std::string(option));
@@ -89,5 +119,53 @@ Ledger open_existing_for_writing(const std::string& path) {
 }
 
 CLI::Option* one_value_per_use(CLI::Option* option) { return option->allow_extra_args(false); }
+
+void rethrow_for_option(const Error& e, std::string_view field, std::string_view option) {
+  if (e.field() != field) throw e;
+  // The library's message usually starts with a label such as "size: " or
+  // "sizes: "; that label gives way to the option, the reason after it stays.
+  std::string reason = e.what();
+  const auto colon = reason.find(": ");
+  if (colon != std::string::npos && reason.find(' ') > colon) reason.erase(0, colon + 2);
+  throw Error(e.code(), std::string(option) + ": " + reason, std::string(option));
+}
+
+std::string read_input(const std::string& source, std::string_view option) {
+  if (source == "-") {
+    return std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+  }
+  std::error_code ec;
+  if (!fs::exists(source, ec)) usage_error(option, "no file at " + source);
+  if (fs::is_directory(source, ec)) usage_error(option, source + " is a directory, not a file");
+  std::ifstream in(source, std::ios::binary);
+  if (!in) io_error(option, "cannot read " + source);
+  std::string text(std::istreambuf_iterator<char>(in), {});
+  if (in.bad()) io_error(option, "cannot read " + source);
+  return text;
+}
+
+void write_output_file(const std::string& path, std::string_view content, std::string_view option, bool exclusive) {
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) usage_error(option, path + " is a directory, not a file");
+  // Written beside the target and renamed over it, unless the target must
+  // not exist: then it is created in place, exclusively.
+  const std::string written = exclusive ? path : path + ".tmp-" + std::to_string(::getpid());
+  const int fd = ::open(written.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+  if (fd < 0) {
+    if (errno == EEXIST && exclusive) {
+      throw Error(ErrorCode::kAlreadyExists, std::string(option) + ": " + path + " already exists; not overwriting it",
+                  std::string(option));
+    }
+    io_error(option, "cannot create " + written + ": " + std::strerror(errno));
+  }
+  const bool ok = write_all(fd, content);
+  const int saved_errno = errno;
+  ::close(fd);
+  if (!ok || (!exclusive && ::rename(written.c_str(), path.c_str()) != 0)) {
+    const std::string reason = std::strerror(ok ? errno : saved_errno);
+    ::unlink(written.c_str());
+    io_error(option, "cannot write " + path + ": " + reason);
+  }
+}
 
 }  // namespace auditchain::cli

@@ -1,4 +1,5 @@
-// options.hpp — option parsing and ledger opening shared by the commands.
+// options.hpp — option parsing, ledger opening and the files options name,
+// shared by the commands.
 //
 // Values are kept as text while CLI11 parses and converted afterwards, so that
 // every conversion error names the option it came from and follows the
@@ -14,6 +15,7 @@
 #include <string>
 #include <string_view>
 
+#include "auditchain/error.hpp"
 #include "auditchain/ledger.hpp"
 #include "auditchain/timestamp.hpp"
 
@@ -64,5 +66,19 @@ Ledger open_existing_for_writing(const std::string& path);
 // Repeatable options (--tenant A --tenant B) take one value per occurrence;
 // otherwise CLI11 would let "--tenant A LEDGER" swallow the positional.
 CLI::Option* one_value_per_use(CLI::Option* option);
+
+// Re-throws a library error about `field` (e.g. "size") as one about the
+// option the user typed (e.g. "--size"), so the message names what to fix.
+// Other errors are re-thrown unchanged.
+[[noreturn]] void rethrow_for_option(const Error& e, std::string_view field, std::string_view option);
+
+// The whole content of the file `source`, or of standard input for "-".
+// Errors name `option`.
+std::string read_input(const std::string& source, std::string_view option);
+
+// Writes `content` to the file `path`. With `exclusive`, an existing file is
+// refused (keys are never overwritten); otherwise the file is replaced
+// atomically, so a reader never sees half a note or proof. Errors name `option`.
+void write_output_file(const std::string& path, std::string_view content, std::string_view option, bool exclusive);
 
 }  // namespace auditchain::cli

@@ -33,7 +33,8 @@ std::uint64_t problem_count(const VerifyReport& report) {
 
 }  // namespace
 
-void print_report_text(std::ostream& out, const std::string& path, const VerifyReport& report, bool quiet) {
+void print_report_text(std::ostream& out, const std::string& path, const VerifyReport& report, bool quiet,
+                       std::string_view trusted) {
   if (!quiet) {
     out << "Verifying ledger " << path << " (id " << report.ledger_id << ", format " << report.format_version
         << ")\n";
@@ -44,6 +45,7 @@ void print_report_text(std::ostream& out, const std::string& path, const VerifyR
       out << "Asked for: " << range_text(first.from, first.to) << " of " << report.tenants.size()
           << (report.tenants.size() == 1 ? " tenant (" : " tenants (") << tenant_list(report.tenants) << ")\n";
     }
+    if (!trusted.empty()) out << "Trusted: " << trusted << "\n";
   }
   for (const Finding& f : report.ledger_findings) {
     out << "  PROBLEM  ledger: " << finding_kind_name(f.kind) << ": " << printable(f.detail) << "\n";

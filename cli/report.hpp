@@ -2,6 +2,8 @@
 #pragma once
 
 #include <ostream>
+#include <string>
+#include <string_view>
 
 #include "auditchain/verify.hpp"
 
@@ -9,6 +11,9 @@ namespace auditchain::cli {
 
 // The report in the manner of an auditor's tool: what was asked for, one line
 // per finding naming tenant, seq and reason, and "N/M entries valid" per tenant.
-void print_report_text(std::ostream& out, const std::string& path, const VerifyReport& report, bool quiet);
+// `trusted`, when not empty, says what the verification was anchored on
+// (trusted checkpoints and keys); it is shown after what was asked for.
+void print_report_text(std::ostream& out, const std::string& path, const VerifyReport& report, bool quiet,
+                       std::string_view trusted = {});
 
 }  // namespace auditchain::cli

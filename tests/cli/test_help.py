@@ -4,7 +4,8 @@ import unittest
 
 from clitest import CliTestCase, run
 
-COMMANDS = ["init", "append", "verify", "log", "show", "tenants", "info", "demo"]
+COMMANDS = ["init", "append", "verify", "log", "show", "tenants", "info", "keygen", "checkpoint", "seal", "prove",
+            "verify-proof", "demo"]
 
 
 class HelpTest(CliTestCase):

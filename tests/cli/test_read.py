@@ -4,7 +4,7 @@ import hashlib
 import json
 import unittest
 
-from clitest import HEX32, HEX64, TIME, SharedLedgerTestCase, run
+from clitest import HEX32, HEX64, TIME, SharedLedgerTestCase, run, tamper
 
 
 class LogTest(SharedLedgerTestCase):
@@ -71,7 +71,7 @@ class ShowTest(SharedLedgerTestCase):
                          "before", '{"iban":"4410"}', "after", '{"iban":"9921"}', "flags", "high_risk, sensitive",
                          "Canonical bytes", '  "tenant": "acme"']:
             self.assertIn(expected, r.stdout)
-        self.assertRegex(r.stdout, rf"\n  hash +{receipts[2]['hash']}\n")
+        self.assertRegex(r.stdout, rf"\n  hash +{receipts[2]['hash']}  \(the stored bytes hash to it\)\n")
         self.assertRegex(r.stdout, rf"\n  prev +{receipts[1]['hash']}  \(the hash of entry 2\)\n")
         first = self.assertOk(run("show", self.ledger, "--tenant", "acme", "--seq", "1")).stdout
         self.assertIn("(the tenant's genesis value)", first)
@@ -80,13 +80,29 @@ class ShowTest(SharedLedgerTestCase):
 
     def test_json(self):
         doc = self.json_of(run("show", self.ledger, "--tenant", "acme", "--seq", "4", "--json"))
-        self.assertEqual(list(doc), ["tenant", "seq", "recorded_at", "hash", "prev", "entry"])
+        self.assertEqual(list(doc), ["tenant", "seq", "recorded_at", "hash", "prev", "bytes_match_hash", "entry"])
+        self.assertIs(doc["bytes_match_hash"], True)
         receipt = self.receipts["acme"][3]
         self.assertEqual((doc["tenant"], doc["seq"], doc["recorded_at"], doc["hash"]),
                          ("acme", 4, receipt["recorded_at"], receipt["hash"]))
         self.assertEqual(doc["prev"], self.receipts["acme"][2]["hash"])
         self.assertEqual(doc["entry"]["prev"], doc["prev"])
         self.assertEqual(doc["entry"]["ai"]["confidence"], "0.87")
+
+    def test_changed_bytes_are_pointed_out(self):
+        copy = self.copy()
+        tamper(copy, "UPDATE entries SET body = CAST(replace(CAST(body AS TEXT), 'u:bob', 'u:eve') AS BLOB)"
+                     " WHERE seq = 3 AND tenant_id = (SELECT id FROM tenants WHERE name = 'acme')")
+        r = self.assertOk(run("show", copy, "--tenant", "acme", "--seq", "3"))
+        changed = hashlib.sha256(
+            self.assertOk(run("show", copy, "--tenant", "acme", "--seq", "3", "--raw")).stdout.encode()).hexdigest()
+        self.assertIn(f"{self.receipts['acme'][2]['hash']}  (MISMATCH: the stored bytes hash to {changed}: "
+                      "they were changed)", r.stdout)
+        self.assertIn("u:eve", r.stdout)
+        doc = self.json_of(run("show", copy, "--tenant", "acme", "--seq", "3", "--json"))
+        self.assertIs(doc["bytes_match_hash"], False)
+        self.assertIs(self.json_of(run("show", copy, "--tenant", "acme", "--seq", "2", "--json"))["bytes_match_hash"],
+                      True)
 
     def test_raw_is_exactly_the_hashed_bytes(self):
         raw = self.assertOk(run("show", self.ledger, "--tenant", "globex", "--seq", "2", "--raw")).stdout
