@@ -1,4 +1,6 @@
 // checkpoint_test.cc — the tree kept at append, signed checkpoints, seals and proofs.
+#include <thread>
+
 #include "auditchain/auditchain.hpp"
 #include "merkle.hpp"
 #include "test_util.hpp"
@@ -93,6 +95,23 @@ TEST_F(Checkpoints, AreWrittenAutomaticallyEveryNEntries) {
   ASSERT_EQ(stored.size(), 3u);
   EXPECT_EQ(stored[0].tree_size, 10u);
   EXPECT_EQ(stored[2].tree_size, 30u);
+}
+
+TEST_F(Checkpoints, AreWrittenAutomaticallyOnceTheIntervalHasPassed) {
+  ledger_->close();
+  OpenOptions o;
+  o.checkpoint_signer = std::make_shared<SignerKey>(SignerKey::generate("auto"));
+  o.checkpoint_interval = std::chrono::seconds(1);
+  Ledger ledger = Ledger::open(dir_.file("a.ledger"), o);
+  TenantLedger t = ledger.tenant("acme corp+eu");
+  t.append(make_event());  // no checkpoint yet: the first is due at once
+  ASSERT_EQ(t.checkpoints().size(), 1u);
+  t.append(make_event());  // within the interval: none
+  EXPECT_EQ(t.checkpoints().size(), 1u);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  t.append(make_event());
+  ASSERT_EQ(t.checkpoints().size(), 2u);
+  EXPECT_EQ(t.checkpoints()[1].tree_size, 3u);
 }
 
 TEST_F(Checkpoints, ASealRefusesEventsThatOccurredInTheClosedPeriod) {

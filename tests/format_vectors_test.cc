@@ -140,6 +140,20 @@ TEST(FormatVectors, TheProofVectorVerifiesWithTheKeyAndEmbedsTheCheckpoint) {
   EXPECT_NE(proof.find(json_quote(raw_block("note"))), std::string::npos);
 }
 
+TEST(FormatVectors, TheConsistencyVectorLinksTheTreeOfOneEntryToTheTreeOfTwo) {
+  std::string proof = raw_block("consistency");
+  proof.pop_back();
+  const ProofVerdict verdict = verify_proof_json(proof, {});
+  EXPECT_TRUE(verdict.valid) << (verdict.problems.empty() ? "" : verdict.problems[0]);
+  EXPECT_EQ(verdict.kind, "consistency");
+  const Block tree = blocks("merkle").at(0);
+  EXPECT_NE(proof.find(tree.at("leaf 1")), std::string::npos);  // the old root is entry 1's leaf
+  EXPECT_NE(proof.find(tree.at("root 2")), std::string::npos);
+  std::string altered = proof;
+  altered.replace(altered.find(tree.at("leaf 2")), 4, "0000");
+  EXPECT_FALSE(verify_proof_json(altered, {}).valid);
+}
+
 TEST(EntryCodec, EveryEncodedEntryIsCanonical) {
   // A field set that exercises every optional member, in every combination of presence.
   for (int mask = 0; mask < 64; ++mask) {
