@@ -6,7 +6,7 @@
 
 #include "auditchain/auditchain.hpp"
 #include "commands.hpp"
-#include "json_out.hpp"
+#include "entry_text.hpp"
 #include "options.hpp"
 
 namespace auditchain::cli {
@@ -18,7 +18,10 @@ struct AppendArgs {
   OptionalText event_source;
   bool create_tenant = false;
   bool json = false;
+  MasterKeyOptions keys;
 
+  OptionalText subject;
+  std::vector<std::string> encrypt, secret;
   OptionalText actor, action, actor_kind, on_behalf_of, ip, session, request_id;
   OptionalText target_type, target_id, before, after, amount, currency;
   std::vector<std::string> meta;
@@ -72,6 +75,9 @@ Event event_from_options(const AppendArgs& a) {
   e.overrides = parse_optional_count(a.overrides, 1);
   if (a.occurred_at.given()) e.occurred_at = Timestamp::parse(a.occurred_at.value, "occurred_at");
   e.idempotency_key = a.idempotency_key.get();
+  e.protect.encrypt = a.encrypt;
+  e.protect.secret = a.secret;
+  e.protect.subject = a.subject.get();
   return e;
 }
 
@@ -85,23 +91,6 @@ TenantLedger find_tenant(Ledger& ledger, const std::string& name, bool create) {
     if (e.code() != ErrorCode::kNotFound) throw;
     throw Error(e.code(), std::string(e.what()) + " (add --create-tenant to create it)", e.field());
   }
-}
-
-void print_receipt(const Receipt& r, bool json) {
-  if (json) {
-    std::cout << JsonObject()
-                     .string("tenant", r.tenant)
-                     .number("seq", r.seq)
-                     .string("recorded_at", r.recorded_at.to_string())
-                     .string("hash", r.hash.hex())
-                     .boolean("duplicate", r.duplicate)
-                     .str()
-              << "\n";
-    return;
-  }
-  std::cout << r.tenant << " seq " << r.seq << " recorded " << r.recorded_at.to_string() << " hash " << r.hash.hex();
-  if (r.duplicate) std::cout << " (duplicate: idempotency key already used)";
-  std::cout << "\n";
 }
 
 int run_append(const AppendArgs& a) {
@@ -122,9 +111,9 @@ int run_append(const AppendArgs& a) {
   } else {
     usage_error("--tenant", "required (unless the --event document names its tenant)");
   }
-  Ledger ledger = open_existing_for_writing(a.path);
+  Ledger ledger = open_existing_for_writing(a.path, a.keys);
   TenantLedger handle = find_tenant(ledger, tenant, a.create_tenant);
-  print_receipt(handle.append(event), a.json);
+  print_receipt(std::cout, handle.append(event), a.json);
   return 0;
 }
 
@@ -149,6 +138,7 @@ void add_append_command(CLI::App& app, int& exit_code) {
                   "FILE|-");
   cmd->add_flag("--create-tenant", a->create_tenant, "Create the tenant if it does not exist yet");
   cmd->add_flag("--json", a->json, "Print the receipt as one JSON object");
+  add_master_key_options(*cmd, a->keys, "to encrypt protected values with (needed by --encrypt, --secret, protect)");
 
   static const FieldOption fields[] = {
       {"--actor", &AppendArgs::actor, "Who did it: user id, service name or AI agent id (required)", "ID"},
@@ -189,6 +179,22 @@ void add_append_command(CLI::App& app, int& exit_code) {
                           ->group(group);
   by_name["--sensitive"] = cmd->add_flag("--sensitive", a->sensitive, "Flag: touches sensitive data")->group(group);
   by_name["--high-risk"] = cmd->add_flag("--high-risk", a->high_risk, "Flag: a high-risk action")->group(group);
+  const std::string protect_group = "Protected values (instead of the --event document's \"protect\")";
+  by_name["--encrypt"] =
+      one_value_per_use(cmd->add_option("--encrypt", a->encrypt,
+                                        "Store the value at POINTER encrypted, e.g. /after/iban, /metadata/note, "
+                                        "/actor/ip (repeatable)"))
+          ->type_name("POINTER")
+          ->group(protect_group);
+  by_name["--secret"] =
+      one_value_per_use(cmd->add_option("--secret", a->secret,
+                                        "Keep the value at POINTER only as a keyed commitment, e.g. /metadata/token "
+                                        "(repeatable)"))
+          ->type_name("POINTER")
+          ->group(protect_group);
+  by_name["--subject"] = add_text_option(*cmd, "--subject", a->subject,
+                                         "The data subject the encrypted values belong to (erase forgets them)", "ID")
+                             ->group(protect_group);
   for (const auto& [name, option] : by_name) a->field_options.push_back(option);
 
   const auto pair = [&](const char* x, const char* y) {
@@ -214,11 +220,18 @@ void add_append_command(CLI::App& app, int& exit_code) {
           "    --action expense.categorize --ai-model classifier --confidence 0.87 --json",
           "echo '{\"action\":\"auth.logout\",\"actor\":\"u:alice\"}' |",
           "    auditchain append audit.db --tenant acme --event -",
+          "auditchain append audit.db --tenant acme --master-key keys/master.key --actor u:alice \\",
+          "    --action customer.update --after '{\"iban\":\"DE89370400440532013000\"}' \\",
+          "    --encrypt /after/iban --subject customer-17 --meta token=Xy7 --secret /metadata/token",
+          "echo '{\"action\":\"auth.otp\",\"actor\":\"u:bob\",\"metadata\":{\"code\":\"493817\"},\"protect\":{\"secret\":[\"/metadata/code\"]}}' |",
+          "    auditchain append audit.db --tenant acme --master-key keys/master.key --event -",
       },
       "The ledger must exist (see init). The --event document has the members of the entry format: action,\n"
       "actor, target, before, after, amount, metadata, flags, ai, derived_from, overrides, occurred_at,\n"
-      "idempotency_key and tenant. Invalid input is refused with one line naming the field, exit status 2,\n"
-      "and nothing is written."));
+      "idempotency_key, tenant and protect ({\"encrypt\": [...], \"secret\": [...], \"subject\": \"...\"}, as\n"
+      "--encrypt/--secret/--subject would give it). Protected values need --master-key (see keygen-master); a\n"
+      "key the ledger never used is refused. Invalid input is refused with one line naming the field, exit\n"
+      "status 2, and nothing is written."));
   cmd->callback([a, &exit_code] { exit_code = run_append(*a); });
 }
 

@@ -19,6 +19,7 @@ struct LogArgs {
   OptionalText seq_from, seq_to, action, actor, target_type, target_id, limit;
   std::vector<std::string> flags;
   bool json = false;
+  MasterKeyOptions keys;
 };
 
 Query make_query(const LogArgs& a) {
@@ -40,7 +41,7 @@ Query make_query(const LogArgs& a) {
 
 int run_log(const LogArgs& a) {
   const Query query = make_query(a);
-  Ledger ledger = open_read_only(a.path);
+  Ledger ledger = open_read_only(a.path, a.keys);
   EntryCursor cursor = ledger.tenant(a.tenant).entries(query);
   std::uint64_t shown = 0;
   Entry entry;
@@ -73,14 +74,19 @@ void add_log_command(CLI::App& app, int& exit_code) {
   add_text_option(*cmd, "--limit", a->limit, "At most N entries", "N");
   cmd->add_flag("--json", a->json,
                 "Print each entry's canonical bytes (the exact JSON that was hashed), one per line (JSON Lines)");
+  add_master_key_options(*cmd, a->keys, "to show protected values as plaintext");
   cmd->footer(examples({
       "auditchain log audit.db --tenant acme",
       "auditchain log audit.db --tenant acme --action invoice. --target-type invoice --target-id INV-42",
       "auditchain log audit.db --tenant acme --from 2026-11-01T00:00:00Z --to 2026-12-01T00:00:00Z --flag high_risk",
       "auditchain log audit.db --tenant acme --actor u:alice --limit 20 --json | jq .action",
+      "auditchain log audit.db --tenant acme --master-key keys/master.key",
   },
   "Entries come in sequence order. A line holds: seq, recorded time, actor (on behalf of), action,\n"
-  "target type/id, amount, [flags], AI model and confidence, references. All filters given must match."));
+  "target type/id, amount, [flags], AI model and confidence, references, then {pointer: value} for each\n"
+  "protected value: its plaintext with --master-key, else [encrypted], [erased] (key destroyed by erase or\n"
+  "purge) or [secret] (only a commitment is stored). --json prints the stored bytes, protected values\n"
+  "as their envelopes. All filters given must match."));
   cmd->callback([a, &exit_code] { exit_code = run_log(*a); });
 }
 

@@ -20,6 +20,11 @@ void add_checkpoint_command(CLI::App& app, int& exit_code);
 void add_seal_command(CLI::App& app, int& exit_code);
 void add_prove_command(CLI::App& app, int& exit_code);
 void add_verify_proof_command(CLI::App& app, int& exit_code);
+void add_keygen_master_command(CLI::App& app, int& exit_code);
+void add_erase_command(CLI::App& app, int& exit_code);
+void add_retention_command(CLI::App& app, int& exit_code);
+void add_purge_command(CLI::App& app, int& exit_code);
+void add_rotate_key_command(CLI::App& app, int& exit_code);
 void add_demo_command(CLI::App& app, int& exit_code);
 
 }  // namespace auditchain::cli

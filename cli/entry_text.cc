@@ -85,7 +85,79 @@ std::string entry_line(const Entry& entry) {
   }
   if (e.derived_from) line << "  derived from " << *e.derived_from;
   if (e.overrides) line << "  overrides " << *e.overrides;
+  if (!entry.protected_values.empty()) {
+    line << "  {";
+    const char* separator = "";
+    for (const ProtectedValue& v : entry.protected_values) {
+      line << separator << printable(v.pointer) << ": " << protected_value_text(v);
+      separator = ", ";
+    }
+    line << "}";
+  }
   return line.str();
+}
+
+const char* protected_state_name(ProtectedValue::State state) noexcept {
+  switch (state) {
+    case ProtectedValue::State::kPlaintext: return "plaintext";
+    case ProtectedValue::State::kEncrypted: return "encrypted";
+    case ProtectedValue::State::kErased: return "erased";
+    case ProtectedValue::State::kSecret: return "secret";
+  }
+  return "unknown";
+}
+
+std::string protected_value_text(const ProtectedValue& value) {
+  switch (value.state) {
+    case ProtectedValue::State::kPlaintext: return printable(value.plaintext);
+    case ProtectedValue::State::kEncrypted: return kEncryptedMarker;
+    case ProtectedValue::State::kErased: return kErasedMarker;
+    case ProtectedValue::State::kSecret: return kSecretMarker;
+  }
+  return kEncryptedMarker;
+}
+
+void print_receipt(std::ostream& out, const Receipt& r, bool json) {
+  if (json) {
+    out << JsonObject()
+               .string("tenant", r.tenant)
+               .number("seq", r.seq)
+               .string("recorded_at", r.recorded_at.to_string())
+               .string("hash", r.hash.hex())
+               .boolean("duplicate", r.duplicate)
+               .str()
+        << "\n";
+    return;
+  }
+  out << printable(r.tenant) << " seq " << r.seq << " recorded " << r.recorded_at.to_string() << " hash "
+      << r.hash.hex();
+  if (r.duplicate) out << " (duplicate: idempotency key already used)";
+  out << "\n";
+}
+
+void print_recorded(std::ostream& out, const TenantLedger& tenant, const Receipt& r, bool json) {
+  const Entry entry = tenant.read(r.seq);
+  const auto destroyed = entry.event.metadata.find("keys_destroyed");
+  const bool has_count = destroyed != entry.event.metadata.end();
+  if (json) {
+    JsonObject o;
+    o.string("tenant", r.tenant)
+        .number("seq", r.seq)
+        .string("recorded_at", r.recorded_at.to_string())
+        .string("hash", r.hash.hex())
+        .string("action", entry.event.action)
+        .string("actor", entry.event.actor.id);
+    if (has_count) {
+      const std::string& n = destroyed->second;
+      const bool number = !n.empty() && n.size() < 16 && n.find_first_not_of("0123456789") == std::string::npos;
+      number ? o.raw("keys_destroyed", n) : o.string("keys_destroyed", n);
+    }
+    out << o.str() << "\n";
+    return;
+  }
+  out << "Recorded " << printable(entry.event.action) << " by " << printable(entry.event.actor.id) << ": ";
+  print_receipt(out, r, false);
+  if (has_count) out << "Keys destroyed: " << printable(destroyed->second) << "\n";
 }
 
 void print_entry_details(std::ostream& out, const Entry& entry, const Hash& genesis) {
@@ -146,6 +218,14 @@ void print_entry_details(std::ostream& out, const Entry& entry, const Hash& gene
   if (e.occurred_at) t.add("occurred_at", e.occurred_at->to_string());
   t.add("idempotency_key", e.idempotency_key);
   t.print(out);
+  if (!entry.protected_values.empty()) {
+    out << "Protected values (" << entry.protected_values.size() << "):\n";
+    FieldTable p;
+    for (const ProtectedValue& v : entry.protected_values) {
+      p.add(printable(v.pointer), std::string(protected_state_name(v.state)) + "  " + protected_value_text(v));
+    }
+    p.print(out);
+  }
   out << "Canonical bytes (" << entry.bytes.size()
       << " bytes as stored; --raw prints them exactly; verify checks the whole chain):\n"
       << printable(pretty_json(entry.bytes), true) << "\n";

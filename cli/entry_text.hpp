@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "auditchain/entry.hpp"
+#include "auditchain/ledger.hpp"
 
 namespace auditchain::cli {
 
@@ -23,5 +24,20 @@ std::string entry_line(const Entry& entry);
 // laid out for reading. `genesis` is the tenant's genesis value, to say what
 // entry 1's prev link points at.
 void print_entry_details(std::ostream& out, const Entry& entry, const Hash& genesis);
+
+// A protected value's state as a word: plaintext, encrypted, erased, secret.
+const char* protected_state_name(ProtectedValue::State state) noexcept;
+
+// A protected value as shown: its plaintext (canonical JSON) when readable,
+// else its marker ([encrypted], [erased], [secret]).
+std::string protected_value_text(const ProtectedValue& value);
+
+// The receipt of an append (or of an entry the ledger recorded for a command),
+// as one line or one JSON object, then a newline.
+void print_receipt(std::ostream& out, const Receipt& receipt, bool json);
+
+// The receipt of an entry a command recorded (data.erase, retention.set,
+// data.purge), with the count of data keys destroyed when the entry says it.
+void print_recorded(std::ostream& out, const TenantLedger& tenant, const Receipt& receipt, bool json);
 
 }  // namespace auditchain::cli

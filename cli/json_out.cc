@@ -47,6 +47,8 @@ JsonArray& JsonArray::raw(std::string_view json) {
   return *this;
 }
 
+JsonArray& JsonArray::string(std::string_view value) { return raw(json_quote(value)); }
+
 std::string pretty_json(std::string_view json) {
   std::string out;
   out.reserve(json.size() * 2);

@@ -30,6 +30,7 @@ class JsonObject {
 class JsonArray {
  public:
   JsonArray& raw(std::string_view json);
+  JsonArray& string(std::string_view value);  // a JSON string
   std::string str() const { return out_ + ']'; }
 
  private:

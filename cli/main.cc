@@ -37,6 +37,11 @@ int main(int argc, char** argv) {
       "  auditchain keygen --name audit.example.com --out keys/audit\n"
       "  auditchain checkpoint audit.db --key keys/audit.key --out checkpoints/\n"
       "  auditchain verify audit.db --checkpoint checkpoints/acme.checkpoint --key keys/audit.pub\n"
+      "  auditchain keygen-master --out keys/master.key\n"
+      "  auditchain append audit.db --tenant acme --actor u:alice --action customer.update \\\n"
+      "      --after '{\"iban\":\"DE89370400440532013000\"}' --encrypt /after/iban --subject c-17 \\\n"
+      "      --master-key keys/master.key\n"
+      "  auditchain erase audit.db --tenant acme --subject c-17 --master-key keys/master.key\n"
       "Run 'auditchain COMMAND --help' for a command's options.");
   int exit_code = 0;
   auditchain::cli::add_init_command(app, exit_code);
@@ -51,6 +56,11 @@ int main(int argc, char** argv) {
   auditchain::cli::add_seal_command(app, exit_code);
   auditchain::cli::add_prove_command(app, exit_code);
   auditchain::cli::add_verify_proof_command(app, exit_code);
+  auditchain::cli::add_keygen_master_command(app, exit_code);
+  auditchain::cli::add_erase_command(app, exit_code);
+  auditchain::cli::add_retention_command(app, exit_code);
+  auditchain::cli::add_purge_command(app, exit_code);
+  auditchain::cli::add_rotate_key_command(app, exit_code);
   auditchain::cli::add_demo_command(app, exit_code);
   // CLI11 would answer a mistyped command with "A subcommand is required".
   if (argc > 1 && argv[1][0] != '-') {

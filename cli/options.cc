@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <charconv>
 #include <cstring>
 #include <filesystem>
@@ -100,22 +101,85 @@ std::optional<std::uint64_t> parse_optional_count(const OptionalText& text, std:
   return parse_count(text.value, text.option->get_name(), min);
 }
 
-Ledger open_read_only(const std::string& path) {
-  OpenOptions options;
-  options.read_only = true;
-  options.create_if_missing = false;
-  return Ledger::open(path, options);
+std::vector<std::shared_ptr<const MasterKey>> MasterKeyOptions::load() const {
+  std::vector<std::shared_ptr<const MasterKey>> keys;
+  for (const std::string& file : files) {
+    try {
+      keys.push_back(std::make_shared<const MasterKey>(MasterKey::load(file)));
+    } catch (const Error& e) {
+      throw Error(e.code(), "--master-key: " + std::string(e.what()), "--master-key");
+    }
+  }
+  for (const std::string& var : env_vars) {
+    try {
+      keys.push_back(std::make_shared<const MasterKey>(MasterKey::from_env(var.c_str())));
+    } catch (const Error& e) {
+      throw Error(e.code(), "--master-key-env: " + std::string(e.what()), "--master-key-env");
+    }
+  }
+  return keys;
 }
 
-Ledger open_existing_for_writing(const std::string& path) {
-  OpenOptions options;
+void add_master_key_options(CLI::App& cmd, MasterKeyOptions& keys, const std::string& purpose) {
+  one_value_per_use(cmd.add_option("--master-key", keys.files,
+                                   "Master key file " + purpose +
+                                       " (repeatable: the first is the current key, the others older ones)"))
+      ->type_name("FILE");
+  one_value_per_use(cmd.add_option("--master-key-env", keys.env_vars,
+                                   "Read a master key from environment variable VAR instead of a file (repeatable)"))
+      ->type_name("VAR");
+}
+
+namespace {
+
+Ledger open_with(const std::string& path, OpenOptions options, const MasterKeyOptions& keys) {
   options.create_if_missing = false;
   try {
     return Ledger::open(path, options);
   } catch (const Error& e) {
+    if (e.code() != ErrorCode::kWrongKey) throw;
+    // Says which option to fix; the library's message names the ledger's key ids.
+    const std::string option = keys.files.empty() && !keys.env_vars.empty() ? "--master-key-env" : "--master-key";
+    throw Error(e.code(), option + ": " + e.what(), option);
+  }
+}
+
+}  // namespace
+
+Ledger open_read_only(const std::string& path, const MasterKeyOptions& keys) {
+  OpenOptions options;
+  options.read_only = true;
+  options.master_keys = keys.load();
+  return open_with(path, options, keys);
+}
+
+Ledger open_existing_for_writing(const std::string& path, const MasterKeyOptions& keys) {
+  OpenOptions options;
+  options.master_keys = keys.load();  // before opening: a missing key file is not a missing ledger
+  try {
+    return open_with(path, options, keys);
+  } catch (const Error& e) {
     if (e.code() != ErrorCode::kNotFound) throw;
     throw Error(e.code(), std::string(e.what()) + " (create it with: auditchain init " + path + ")", e.field());
   }
+}
+
+CLI::Option* add_operator_option(CLI::App& cmd, OptionalText& actor) {
+  return add_text_option(cmd, "--actor", actor,
+                         "Who is doing it, recorded as the entry's actor (default: cli:<login name>)", "ID");
+}
+
+Actor operator_actor(const OptionalText& actor) {
+  Actor a;
+  a.kind = ActorKind::kUser;
+  if (actor.given()) {
+    a.id = actor.value;
+    return a;
+  }
+  const char* user = std::getenv("USER");
+  if (user == nullptr || *user == '\0') user = std::getenv("LOGNAME");
+  a.id = "cli:" + (user != nullptr && *user != '\0' ? std::string(user) : "uid-" + std::to_string(::getuid()));
+  return a;
 }
 
 CLI::Option* one_value_per_use(CLI::Option* option) { return option->allow_extra_args(false); }

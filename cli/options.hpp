@@ -11,9 +11,11 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "auditchain/error.hpp"
 #include "auditchain/ledger.hpp"
@@ -55,13 +57,32 @@ void add_time_range(CLI::App& cmd, TimeRange& range);
 std::uint64_t parse_count(const std::string& text, std::string_view option, std::uint64_t min = 0);
 std::optional<std::uint64_t> parse_optional_count(const OptionalText& text, std::uint64_t min = 0);
 
+// --master-key FILE and --master-key-env VAR (both repeatable): the master
+// keys of protected values. The first given is the ledger's current key, the
+// others older ones (files first, then variables). Loaded only when the
+// command runs, so errors name the option.
+struct MasterKeyOptions {
+  std::vector<std::string> files;
+  std::vector<std::string> env_vars;
+  bool given() const { return !files.empty() || !env_vars.empty(); }
+  std::vector<std::shared_ptr<const MasterKey>> load() const;
+};
+void add_master_key_options(CLI::App& cmd, MasterKeyOptions& keys, const std::string& purpose);
+
 // Read-only commands never create or change a file: a missing one is
-// "no ledger file at PATH", exit 2.
-Ledger open_read_only(const std::string& path);
+// "no ledger file at PATH", exit 2. With master keys, protected values read
+// as plaintext; a key the ledger never used is refused (kWrongKey).
+Ledger open_read_only(const std::string& path, const MasterKeyOptions& keys = {});
 
 // Writing commands other than init refuse a missing file too, so that a
 // mistyped path does not silently start a second, empty audit trail.
-Ledger open_existing_for_writing(const std::string& path);
+Ledger open_existing_for_writing(const std::string& path, const MasterKeyOptions& keys = {});
+
+// --actor ID of the commands that record an entry on the operator's behalf
+// (erase, retention, purge). Default: "cli:" and the login name ($USER,
+// else $LOGNAME, else "uid-N").
+CLI::Option* add_operator_option(CLI::App& cmd, OptionalText& actor);
+Actor operator_actor(const OptionalText& actor);
 
 // Repeatable options (--tenant A --tenant B) take one value per occurrence;
 // otherwise CLI11 would let "--tenant A LEDGER" swallow the positional.

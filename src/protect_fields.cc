@@ -193,9 +193,18 @@ void Revealer::reveal(Entry& entry, const std::vector<std::pair<std::string, jso
     if (env->type == "secret") {
       pv.state = ProtectedValue::State::kSecret;
     } else {
+      // Erased wins over locked: a destroyed key makes the value gone for
+      // everyone, whether or not the master key is at hand.
       Secret day, subject;
-      KeyState state = key(env->key_ids[0], day);
-      if (state == KeyState::kOpen && env->key_ids.size() > 1) state = key(env->key_ids[1], subject);
+      KeyState state = KeyState::kOpen;
+      for (std::size_t i = 0; i < env->key_ids.size(); ++i) {
+        const KeyState s = key(env->key_ids[i], i == 0 ? day : subject);
+        if (s == KeyState::kErased) {
+          state = s;
+          break;
+        }
+        if (s == KeyState::kLocked) state = s;
+      }
       if (state == KeyState::kErased) {
         pv.state = ProtectedValue::State::kErased;
       } else if (state == KeyState::kOpen) {

@@ -171,6 +171,9 @@ TEST_F(Protect, ErasingASubjectMakesItsValuesUnrecoverableButKeepsEveryProof) {
 
   const VerifierKey v = signer.verifier();
   EXPECT_TRUE(verify_proof_json(proof_to_json(tenant_->prove_inclusion(1)), std::span(&v, 1)).valid);
+  open({});  // without the key an erased value still reads as erased, not merely encrypted
+  EXPECT_EQ(tenant_->read(1).event.metadata.at("note"), "[erased]");
+  EXPECT_EQ(tenant_->read(2).event.metadata.at("note"), "[encrypted]");
   ledger_->close();
   EXPECT_TRUE(verify(path()).valid());
   const std::string disk = raw_files(path());

@@ -5,7 +5,7 @@ import unittest
 from clitest import CliTestCase, run
 
 COMMANDS = ["init", "append", "verify", "log", "show", "tenants", "info", "keygen", "checkpoint", "seal", "prove",
-            "verify-proof", "demo"]
+            "verify-proof", "demo", "keygen-master", "erase", "retention", "purge", "rotate-key"]
 
 
 class HelpTest(CliTestCase):

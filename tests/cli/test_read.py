@@ -80,7 +80,9 @@ class ShowTest(SharedLedgerTestCase):
 
     def test_json(self):
         doc = self.json_of(run("show", self.ledger, "--tenant", "acme", "--seq", "4", "--json"))
-        self.assertEqual(list(doc), ["tenant", "seq", "recorded_at", "hash", "prev", "bytes_match_hash", "entry"])
+        self.assertEqual(list(doc), ["tenant", "seq", "recorded_at", "hash", "prev", "bytes_match_hash", "entry",
+                               "protected_values"])
+        self.assertEqual(doc["protected_values"], [])
         self.assertIs(doc["bytes_match_hash"], True)
         receipt = self.receipts["acme"][3]
         self.assertEqual((doc["tenant"], doc["seq"], doc["recorded_at"], doc["hash"]),
