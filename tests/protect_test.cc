@@ -1,5 +1,6 @@
 // protect_test.cc — encrypted fields, secret commitments, crypto-shredding,
 // retention and master keys.
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 
@@ -62,7 +63,8 @@ class Protect : public ::testing::Test {
 
 TEST_F(Protect, EncryptedFieldsAreStoredOnlyAsCiphertext) {
   tenant_->append(sensitive_event());
-  ledger_->close();
+  // Read while the ledger is open, so the WAL still holds the newest pages.
+  ASSERT_GT(std::filesystem::file_size(path() + "-wal"), 0u);
   const std::string bytes = raw_files(path());
   for (const char* plaintext : {"DE44500105175407324931", "DE89370400440532013000", "DE-TAX-5512-77",
                                 "0151-5550199", "203.0.113.77"}) {
@@ -116,8 +118,7 @@ TEST_F(Protect, SecretsAreOnlyCommittedToAndCanBeChecked) {
   EXPECT_EQ(read.event.metadata.at("token"), "[secret]");
   EXPECT_EQ(read.event.after, R"({"otp":"[secret]"})");
   EXPECT_EQ(read.bytes.find("ml_7Hq2xVb9pLw3"), std::string::npos);
-  ledger_->close();
-  EXPECT_EQ(raw_files(path()).find("ml_7Hq2xVb9pLw3"), std::string::npos);
+  EXPECT_EQ(raw_files(path()).find("ml_7Hq2xVb9pLw3"), std::string::npos);  // file and WAL, ledger open
 }
 
 TEST_F(Protect, ASecretNeverAppearsInAnErrorMessage) {
@@ -174,9 +175,10 @@ TEST_F(Protect, ErasingASubjectMakesItsValuesUnrecoverableButKeepsEveryProof) {
   open({});  // without the key an erased value still reads as erased, not merely encrypted
   EXPECT_EQ(tenant_->read(1).event.metadata.at("note"), "[erased]");
   EXPECT_EQ(tenant_->read(2).event.metadata.at("note"), "[encrypted]");
+  // The file and its WAL as they are right after the erasure, ledger still open.
+  const std::string disk = raw_files(path());
   ledger_->close();
   EXPECT_TRUE(verify(path()).valid());
-  const std::string disk = raw_files(path());
   EXPECT_EQ(disk.find("DE44500105175407324931"), std::string::npos);
   EXPECT_EQ(disk.find("0151-5550199"), std::string::npos);
   // The destroyed key itself is gone from the file and its WAL, not just unlinked.
