@@ -159,6 +159,7 @@ int run_demo(const std::string& dir_arg) {
   bool all_caught = true;
   for (const fs::path& copy : {edited, deleted}) {
     const VerifyReport report = verify(copy.string());
+    std::cout << copy.filename().string() << ":\n";
     print_report_text(std::cout, copy.string(), report, true);
     all_caught = all_caught && !report.valid();
   }
