@@ -1,4 +1,5 @@
 // ledger.cc — opening a ledger, tenants, appending and reading one entry.
+#include <algorithm>
 #include <filesystem>
 #include <limits>
 #include <unordered_map>
@@ -389,7 +390,10 @@ std::vector<Receipt> TenantLedger::append_events(std::span<const Event> events, 
   if (head.seq == 0) head.hash = genesis();
   Timestamp now = Timestamp::now();
   if (head.recorded_at && *head.recorded_at > now) now = *head.recorded_at;  // never backwards
-  const std::optional<Timestamp> sealed = detail::sealed_through(db, tenant_id);
+  // Seals only bear on events that say when they occurred.
+  const bool any_occurred =
+      std::any_of(prepared.begin(), prepared.end(), [](const Event& e) { return e.occurred_at.has_value(); });
+  const std::optional<Timestamp> sealed = any_occurred ? detail::sealed_through(db, tenant_id) : std::nullopt;
   detail::merkle::Frontier frontier = detail::load_frontier(*state_, tenant_id, db, head);
   if (hook) (*hook)(db, tenant_id, prepared);
   std::optional<detail::TenantKeys> keys;
@@ -400,8 +404,10 @@ std::vector<Receipt> TenantLedger::append_events(std::span<const Event> events, 
   }
   detail::RawFields raw;
 
-  Statement find_key = db.prepare(
-      "SELECT seq, recorded_at, hash FROM entries WHERE tenant_id = ?1 AND idempotency_key = ?2");
+  std::optional<Statement> find_key;
+  if (std::any_of(prepared.begin(), prepared.end(), [](const Event& e) { return e.idempotency_key.has_value(); })) {
+    find_key = db.prepare("SELECT seq, recorded_at, hash FROM entries WHERE tenant_id = ?1 AND idempotency_key = ?2");
+  }
   Statement insert = db.prepare(
       "INSERT INTO entries (tenant_id, seq, recorded_at, action, actor_id, target_type, target_id, flags,"
       " idempotency_key, hash, body, merkle) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
@@ -415,10 +421,10 @@ std::vector<Receipt> TenantLedger::append_events(std::span<const Event> events, 
   for (std::size_t i = 0; i < prepared.size(); ++i) {
     Event& e = prepared[i];
     if (e.idempotency_key) {
-      find_key.reset();
-      find_key.bind(1, tenant_id).bind(2, *e.idempotency_key);
-      if (find_key.step()) {
-        receipts.push_back(stored_receipt(name_, find_key));
+      find_key->reset();
+      find_key->bind(1, tenant_id).bind(2, *e.idempotency_key);
+      if (find_key->step()) {
+        receipts.push_back(stored_receipt(name_, *find_key));
         continue;
       }
       if (auto it = keys_in_batch.find(*e.idempotency_key); it != keys_in_batch.end()) {

@@ -73,7 +73,7 @@ json::Value seal_value(const Secret& key, const std::vector<std::string>& key_id
 // A commitment envelope for canonical JSON `plaintext`.
 json::Value commit_value(const TenantKeys& keys, std::string_view plaintext);
 
-// What an envelope is; throws DecodeError-free std::invalid_argument when malformed.
+// The parts of a protection envelope.
 struct Envelope {
   std::string type;                  // "encrypted" or "secret"
   std::vector<std::string> key_ids;  // encrypted: data keys; secret: the master key id
