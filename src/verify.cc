@@ -112,6 +112,14 @@ bool same_bytes(std::string_view stored, const Hash& h) {
   return stored.size() == Hash::kSize && std::memcmp(stored.data(), h.bytes.data(), Hash::kSize) == 0;
 }
 
+// The hash the next entry should link to: the stored one, which is what the
+// chain was built with even when the bytes were changed underneath it.
+Hash link_of(std::string_view stored, const Hash& computed) {
+  Hash h = computed;
+  if (stored.size() == Hash::kSize) std::memcpy(h.bytes.data(), stored.data(), Hash::kSize);
+  return h;
+}
+
 // A column value inside a chunk's arena.
 struct Span {
   std::uint32_t at = 0;
@@ -127,19 +135,28 @@ struct Decoded {
 };
 
 struct Row {
+  // First, and together, what the walk reads of a good row. The worker fills
+  // them in while the bytes are in its cache, so the walk touches no byte of
+  // the arena.
   std::uint64_t seq = 0;
+  Hash link;                    // what the next entry must link to (see link_of)
+  std::array<char, 32> time{};  // the bytes' recorded_at (canonical: 27 characters)
+  std::uint8_t time_size = 0;
+  bool hash_ok = false;         // the bytes hash to the stored hash
+  bool decoded = false;
+  bool ledger_ok = false;       // decoded, and names the ledger being verified
+  bool tenant_ok = false;       // decoded, and names the tenant being walked
+  std::uint8_t columns_differ = 0;  // bits of kColumns whose column disagrees with the bytes
+  std::exception_ptr failure;   // not a finding: something else went wrong (memory)
+  EntryView entry;
+  // Read from the database.
   std::int64_t flags = 0;
   Span recorded_at, action, actor_id, target_type, target_id, idempotency_key, stored_hash, body, merkle;
+  // Also filled in by process().
   Hash leaf;  // SHA-256(0x00 || bytes), when the tree is checked
-  // Filled in by process().
   Hash computed;
-  bool hash_ok = false;  // the bytes hash to the stored hash
-  bool decoded = false;
-  std::uint8_t columns_differ = 0;  // bits of kColumns whose column disagrees with the bytes
-  EntryView entry;
   std::string decode_error;
   std::unique_ptr<Decoded> slow;
-  std::exception_ptr failure;  // not a finding: something else went wrong (memory)
 };
 
 // The query columns that repeat values of the bytes, in the order findings name them.
@@ -147,12 +164,18 @@ constexpr const char* kColumns[] = {
     "recorded_at", "action", "actor_id", "target_type", "target_id", "flags", "idempotency_key",
 };
 
-struct Chunk {
+// Aligned so that the counter the workers take rows by never shares a cache
+// line with the other chunk, which the reading thread is filling meanwhile.
+struct alignas(64) Chunk {
   std::string arena;
   std::vector<Row> rows;  // only the first `size` are in use; the rest keep their capacity
   std::size_t size = 0;
-  std::atomic<std::size_t> next{0};  // the next row a worker may claim
   bool tree = false;                 // also compute leaf hashes
+  // What every entry must name; compared by the workers, while the bytes are
+  // still in their cache.
+  std::string_view ledger_id;
+  std::string_view tenant;
+  alignas(64) std::atomic<std::size_t> next{0};  // the next row a worker may claim
 
   std::string_view view(const Span& s) const { return std::string_view(arena.data() + s.at, s.size); }
   std::optional<std::string_view> optional_view(const Span& s) const {
@@ -191,7 +214,7 @@ struct Chunk {
     r.idempotency_key = put_nullable(st, 7);
     r.stored_hash = put(st.column_blob(8));
     r.body = put(st.column_blob(9));
-    r.merkle = put(st.column_blob(10));
+    r.merkle = tree ? put(st.column_blob(10)) : Span{};
     return r;
   }
 
@@ -208,6 +231,13 @@ struct Chunk {
     row.slow.reset();
     row.failure = nullptr;
     row.decoded = fast_decode(body, row.entry) || slow_decode(row, body);
+    row.link = link_of(view(row.stored_hash), row.computed);
+    if (row.decoded) {
+      row.time_size = static_cast<std::uint8_t>(std::min(row.entry.recorded_at.size(), row.time.size()));
+      std::memcpy(row.time.data(), row.entry.recorded_at.data(), row.time_size);
+    }
+    row.ledger_ok = row.decoded && row.entry.ledger_id == ledger_id;
+    row.tenant_ok = row.decoded && row.entry.tenant == tenant;
     if (row.decoded) compare_columns(row);
   }
 
@@ -345,13 +375,6 @@ class Workers {
   std::vector<std::thread> threads_;
 };
 
-// The hash the next entry should link to: the stored one, which is what the
-// chain was built with even when the bytes were changed underneath it.
-Hash link_of(std::string_view stored, const Hash& computed) {
-  Hash h = computed;
-  if (stored.size() == Hash::kSize) std::memcpy(h.bytes.data(), stored.data(), Hash::kSize);
-  return h;
-}
 
 std::string short_hash(const Hash& h) { return h.hex().substr(0, 16) + "…"; }
 
@@ -360,8 +383,7 @@ std::string short_hash(const Hash& h) { return h.hex().substr(0, 16) + "…"; }
 // Walks one tenant's chain, one row at a time in seq order.
 class ChainWalker {
  public:
-  ChainWalker(TenantReport& report, const VerifyOptions& options, std::string ledger_id)
-      : report_(report), options_(options), ledger_id_(std::move(ledger_id)) {}
+  ChainWalker(TenantReport& report, const VerifyOptions& options) : report_(report), options_(options) {}
 
   void add(std::uint64_t seq, FindingKind kind, std::string detail, bool about_this_row = true) {
     if (about_this_row) row_bad_ = true;
@@ -382,7 +404,7 @@ class ChainWalker {
     prev_time_ = std::move(time);
   }
 
-  void check(const Chunk& chunk, const Row& row) {
+  void check(const Row& row) {
     if (row.failure) std::rethrow_exception(row.failure);
     row_bad_ = false;
     const auto at = [&] { return "entry " + std::to_string(row.seq); };
@@ -408,7 +430,6 @@ class ChainWalker {
       gap = true;
     }
 
-    const std::string_view stored = chunk.view(row.stored_hash);
     std::array<Hash, 2> next_links;
     std::size_t next_link_count = 0;
     if (!row.hash_ok) {
@@ -419,18 +440,18 @@ class ChainWalker {
       add(row.seq, FindingKind::kHashMismatch,
           at() + "'s bytes hash to " + short_hash(row.computed) +
               ", not to its recorded hash: its content or its recorded hash was changed");
-      next_links = {link_of(stored, row.computed), row.computed};
+      next_links = {row.link, row.computed};
       next_link_count = 2;
     } else if (!row.decoded) {
       add(row.seq, FindingKind::kMalformedEntry, at() + " is not a valid entry: " + row.decode_error);
     } else {
       const EntryView& e = row.entry;
       bool misplaced = false;
-      if (e.ledger_id != ledger_id_) {
+      if (!row.ledger_ok) {
         add(row.seq, FindingKind::kForeignEntry,
             at() + " was written in another ledger (" + std::string(e.ledger_id) + ")");
         misplaced = true;
-      } else if (e.tenant != report_.tenant) {
+      } else if (!row.tenant_ok) {
         add(row.seq, FindingKind::kForeignEntry, at() + " belongs to tenant \"" + std::string(e.tenant) + "\"");
         misplaced = true;
       }
@@ -464,10 +485,10 @@ class ChainWalker {
                     " was rewritten or replaced");
           }
         }
-        if (prev_time_ && e.recorded_at < *prev_time_) {
+        const std::string_view time(row.time.data(), row.time_size);
+        if (prev_time_ && time < *prev_time_) {
           add(row.seq, FindingKind::kTimeBackwards,
-              at() + " was recorded at " + std::string(e.recorded_at) + ", before the previous entry (" + *prev_time_ +
-                  ")");
+              at() + " was recorded at " + std::string(time) + ", before the previous entry (" + *prev_time_ + ")");
         }
         for (const auto& [ref, name] :
              {std::pair{e.derived_from, "derived_from"}, std::pair{e.overrides, "overrides"}}) {
@@ -477,11 +498,11 @@ class ChainWalker {
                     ", which is not an earlier entry of the tenant");
           }
         }
-        next_links[next_link_count++] = link_of(stored, row.computed);
+        next_links[next_link_count++] = row.link;
         if (prev_time_) {
-          prev_time_->assign(e.recorded_at);  // no allocation once the string has grown
+          prev_time_->assign(time);  // no allocation once the string has grown
         } else {
-          prev_time_.emplace(e.recorded_at);
+          prev_time_.emplace(time);
         }
       }
     }
@@ -492,7 +513,7 @@ class ChainWalker {
     if (!row_bad_) ++report_.entries_valid;
     last_seq_ = row.seq;
     expected_seq_ = row.seq + 1;
-    report_.head = link_of(stored, row.computed);
+    report_.head = row.link;
   }
 
  private:
@@ -509,7 +530,6 @@ class ChainWalker {
 
   TenantReport& report_;
   const VerifyOptions& options_;
-  std::string ledger_id_;
   std::uint64_t expected_seq_ = 1;
   std::optional<std::uint64_t> last_seq_;
   std::array<Hash, 2> links_;   // what the next entry may link to
@@ -573,9 +593,13 @@ class TenantVerifier {
         chunks_(chunks),
         report_(report),
         trusted_(trusted),
-        walker_(report, options, ledger_id) {}
+        walker_(report, options) {}
 
   void run(std::string_view stored_genesis) {
+    for (Chunk& c : chunks_) {
+      c.ledger_id = ledger_id_;
+      c.tenant = report_.tenant;
+    }
     const Hash genesis = genesis_hash(ledger_id_, report_.tenant);
     report_.head = genesis;
     if (!same_bytes(stored_genesis, genesis)) {
@@ -593,10 +617,10 @@ class TenantVerifier {
     if (options_.to) to_ = options_.to->to_string();
     start_tree();
 
-    rows_ = db_.prepare(
-        "SELECT seq, recorded_at, action, actor_id, target_type, target_id, flags, idempotency_key, hash, body,"
-        " merkle"
-        " FROM entries WHERE tenant_id = ?1 AND seq >= ?2 ORDER BY seq, rowid");
+    // The tree nodes are read only when the tree is checked.
+    rows_ = db_.prepare(std::string("SELECT seq, recorded_at, action, actor_id, target_type, target_id, flags,"
+                                    " idempotency_key, hash, body, ") +
+                        (tree_ ? "merkle" : "NULL") + " FROM entries WHERE tenant_id = ?1 AND seq >= ?2 ORDER BY seq, rowid");
     rows_.bind(1, tenant_id_).bind(2, static_cast<std::int64_t>(start));
     const std::uint64_t head_seq = detail::read_head(db_, tenant_id_).seq;
     VerifyProgress progress{report_.tenant, 0, head_seq >= start ? head_seq - start + 1 : 0};
@@ -612,7 +636,7 @@ class TenantVerifier {
       finish_work(*current);
       start_work(*next);
       for (std::size_t i = 0; i < current->size; ++i) {
-        walker_.check(*current, current->rows[i]);
+        walker_.check(current->rows[i]);
         if (tree_) feed_tree(*current, current->rows[i]);
       }
       progress.done = std::min(progress.total, progress.done + current->size);
