@@ -5,6 +5,7 @@
 #include "auditchain/decimal.hpp"
 #include "auditchain/entry.hpp"
 #include "auditchain/error.hpp"
+#include "auditchain/export.hpp"
 #include "auditchain/json_io.hpp"
 #include "auditchain/keys.hpp"
 #include "auditchain/ledger.hpp"

@@ -255,6 +255,9 @@ class AUDITCHAIN_API TenantLedger {
   // 1 <= old_size <= new_size <= head.
   ConsistencyProof prove_consistency(std::uint64_t old_size, std::optional<std::uint64_t> new_size = std::nullopt) const;
 
+  // For the library's own layers (exports).
+  const std::shared_ptr<detail::LedgerState>& state() const { return state_; }
+
  private:
   friend class Ledger;
   TenantLedger(std::shared_ptr<detail::LedgerState> state, std::int64_t tenant_id, std::string name);
