@@ -6,23 +6,21 @@
 // With --checkpoint and --key the chains are also held against checkpoints
 // kept outside the ledger, which is what catches a ledger cut short, replaced
 // by an older copy or rewritten whole: a chain alone cannot show any of these.
-#include <unistd.h>
-
 #include <algorithm>
-#include <chrono>
+#include <filesystem>
 #include <iostream>
 
 #include "auditchain/auditchain.hpp"
+#include "auditchain/export.hpp"
 #include "commands.hpp"
 #include "entry_text.hpp"
 #include "options.hpp"
+#include "progress.hpp"
 #include "report.hpp"
 #include "signing.hpp"
 
 namespace auditchain::cli {
 namespace {
-
-using Clock = std::chrono::steady_clock;
 
 constexpr std::uint64_t kMaxJobs = 256;
 
@@ -35,47 +33,6 @@ struct VerifyArgs {
   std::vector<std::string> keys;
   bool json = false;
   bool quiet = false;
-};
-
-// A one-line bar on stderr. It appears only once the work proves long, so
-// that short runs, pipes and log files never see carriage returns.
-class ProgressBar {
- public:
-  static bool possible() { return isatty(STDERR_FILENO) == 1; }
-  ProgressBar() = default;
-  ProgressBar(const ProgressBar&) = delete;
-  ProgressBar& operator=(const ProgressBar&) = delete;
-  // Also on errors: the message must start on a clean line.
-  ~ProgressBar() { finish(); }
-
-  void update(const VerifyProgress& p) {
-    const Clock::time_point now = Clock::now();
-    if (!shown_ && p.total < kLargeTenant && now - start_ < std::chrono::seconds(1)) return;
-    if (shown_ && p.tenant == tenant_ && now - last_draw_ < std::chrono::milliseconds(100)) return;
-    shown_ = true;
-    tenant_ = p.tenant;
-    last_draw_ = now;
-    // With --to the total is an upper bound, so the share is capped.
-    const std::uint64_t done = std::min(p.done, p.total);
-    const std::uint64_t percent = p.total ? done * 100 / p.total : 100;
-    const std::size_t filled = static_cast<std::size_t>(percent * kWidth / 100);
-    std::cerr << "\r\033[Kverifying " << p.tenant << " [" << std::string(filled, '#')
-              << std::string(kWidth - filled, '.') << "] " << percent << "% " << p.done << "/" << p.total
-              << std::flush;
-  }
-
-  void finish() {
-    if (shown_) std::cerr << "\r\033[K" << std::flush;
-    shown_ = false;
-  }
-
- private:
-  static constexpr std::uint64_t kLargeTenant = 100000;
-  static constexpr std::size_t kWidth = 30;
-  Clock::time_point start_ = Clock::now();
-  Clock::time_point last_draw_;
-  std::string tenant_;
-  bool shown_ = false;
 };
 
 // The notes of every --checkpoint file. Each must at least be a checkpoint:
@@ -128,7 +85,33 @@ std::string describe_trust(const std::vector<Checkpoint>& checkpoints, const std
   return out;
 }
 
+// A directory is an export bundle, checked with no ledger at hand.
+int run_verify_bundle(const VerifyArgs& args) {
+  const auto refuse = [](const char* option) {
+    usage_error(option, "does not apply to an export bundle, which holds one tenant's export as it was made");
+  };
+  if (!args.tenants.empty()) refuse("--tenant");
+  if (args.range.from.given()) refuse("--from");
+  if (args.range.to.given()) refuse("--to");
+  if (!args.checkpoints.empty()) refuse("--checkpoint");
+  if (args.jobs.given()) refuse("--jobs");
+  if (args.keys.empty()) {
+    usage_error("--key", "is needed to verify a bundle: its checkpoint is trusted only through the signer's "
+                         "verifier key");
+  }
+  const std::vector<VerifierKey> keys = load_verifier_keys(args.keys, "--key");
+  const BundleReport report = verify_bundle(args.path, keys);
+  if (args.json) {
+    std::cout << bundle_report_to_json(report) << "\n";
+  } else {
+    print_bundle_report_text(std::cout, report, args.quiet);
+  }
+  return report.valid() ? 0 : 1;
+}
+
 int run_verify(const VerifyArgs& args) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(args.path, ec)) return run_verify_bundle(args);
   VerifyOptions options;
   for (const std::string& name : args.tenants) {
     if (std::find(options.tenants.begin(), options.tenants.end(), name) == options.tenants.end()) {
@@ -157,7 +140,9 @@ int run_verify(const VerifyArgs& args) {
   for (const Checkpoint& c : trusted) options.trusted_checkpoints.push_back(c.note);
 
   ProgressBar bar;
-  if (ProgressBar::possible()) options.progress = [&bar](const VerifyProgress& p) { bar.update(p); };
+  if (ProgressBar::possible()) {
+    options.progress = [&bar](const VerifyProgress& p) { bar.update("verifying", p.tenant, p.done, p.total); };
+  }
   const VerifyReport report = verify(args.path, options);
   bar.finish();
 
@@ -176,7 +161,9 @@ void add_verify_command(CLI::App& app, int& exit_code) {
       "verify",
       "Re-walk the hash chains and report entries modified, deleted, inserted, reordered, backdated or cut off");
   auto args = std::make_shared<VerifyArgs>();
-  add_ledger_argument(*cmd, args->path);
+  cmd->add_option("LEDGER", args->path, "The ledger file, or the directory of an export bundle")
+      ->required()
+      ->type_name("FILE|DIR");
   one_value_per_use(cmd->add_option("--tenant", args->tenants, "Verify only tenant NAME (repeatable; default: all)"))
       ->type_name("NAME");
   add_time_range(*cmd, args->range);
@@ -198,12 +185,16 @@ void add_verify_command(CLI::App& app, int& exit_code) {
       "auditchain verify audit.db --json > report.json",
       "auditchain verify audit.db --checkpoint checkpoints/acme.checkpoint --key keys/audit.pub",
       "auditchain verify audit.db --key keys/audit.pub --key keys/old-audit.pub",
+      "auditchain verify exports/acme-2026-11 --key keys/audit.pub",
   },
   "Prints what was asked for, one line per problem (tenant, seq, reason) and \"N/M entries valid\" per\n"
   "tenant. With --key, every checkpoint stored in the ledger must be signed by a trusted key and match\n"
   "the tree; each --checkpoint (a file kept outside the ledger, as written by auditchain checkpoint)\n"
   "must match too, which catches entries cut off, an older copy put back and a chain rewritten whole.\n"
   "Checkpoints are checked against whole chains, so --checkpoint and --key exclude --from and --to.\n"
+  "A directory is an export bundle (auditchain export --bundle): checked without the ledger, with --key\n"
+  "naming the verifier key of the ledger's checkpoints: file hashes, every entry's inclusion proof, the\n"
+  "CSV against the entries, counts and control totals, and contiguity when a range was exported.\n"
   "Exit status: 0 every checked chain is intact, 1 problems were found, 2 verification could not run\n"
   "(no such file, not a ledger, unknown tenant, unusable key or checkpoint file, bad arguments)."));
   cmd->callback([args, &exit_code] { exit_code = run_verify(*args); });

@@ -42,6 +42,9 @@ int main(int argc, char** argv) {
       "      --after '{\"iban\":\"DE89370400440532013000\"}' --encrypt /after/iban --subject c-17 \\\n"
       "      --master-key keys/master.key\n"
       "  auditchain erase audit.db --tenant acme --subject c-17 --master-key keys/master.key\n"
+      "  auditchain export audit.db --tenant acme --format csv --out acme.csv\n"
+      "  auditchain export audit.db --tenant acme --bundle exports/acme --key keys/audit.key\n"
+      "  auditchain verify exports/acme --key keys/audit.pub\n"
       "Run 'auditchain COMMAND --help' for a command's options.");
   int exit_code = 0;
   auditchain::cli::add_init_command(app, exit_code);
@@ -61,6 +64,7 @@ int main(int argc, char** argv) {
   auditchain::cli::add_retention_command(app, exit_code);
   auditchain::cli::add_purge_command(app, exit_code);
   auditchain::cli::add_rotate_key_command(app, exit_code);
+  auditchain::cli::add_export_command(app, exit_code);
   auditchain::cli::add_demo_command(app, exit_code);
   // CLI11 would answer a mistyped command with "A subcommand is required".
   if (argc > 1 && argv[1][0] != '-') {

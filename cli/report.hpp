@@ -17,3 +17,13 @@ void print_report_text(std::ostream& out, const std::string& path, const VerifyR
                        std::string_view trusted = {});
 
 }  // namespace auditchain::cli
+
+#include "auditchain/export.hpp"
+
+namespace auditchain::cli {
+
+// A bundle's report in the same manner: what was checked, one line per
+// finding naming the file, line and seq, and "N/M entries included".
+void print_bundle_report_text(std::ostream& out, const BundleReport& report, bool quiet);
+
+}  // namespace auditchain::cli

@@ -29,8 +29,14 @@ class VerifyExitStatusTest(SharedLedgerTestCase):
     def test_missing_file_exits_2(self):
         self.assertUsageError(run("verify", self.path("missing.db")), "no ledger file at")
 
-    def test_directory_exits_2(self):
-        self.assertUsageError(run("verify", self.dir), "directory")
+    def test_directory_that_is_no_bundle_exits_2(self):
+        # A directory is taken for an export bundle, which needs a verifier key ...
+        os.makedirs(self.path("plain"))
+        self.assertUsageError(run("verify", self.path("plain")), "--key")
+        # ... and a manifest.
+        self.assertOk(run("keygen", "--name", "k.example.com", "--out", self.path("k")))
+        self.assertUsageError(run("verify", self.path("plain"), "--key", self.path("k.pub")),
+                              "no manifest.json", "not an export bundle")
 
     def test_text_file_exits_2(self):
         path = self.path("notes.txt")
