@@ -193,7 +193,7 @@ BENCHMARK(BM_ExportToRawRead)
     ->ArgNames({"entries", "format"})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime()
-    ->Iterations(5);
+    ->Iterations(9);
 BENCHMARK(BM_ExportPeakMemory)
     ->Arg(kJsonLines)
     ->Arg(kCsv)

@@ -126,6 +126,15 @@ class ExportWalk {
   bool revealed_ = false;
 };
 
+// Writes the entries of `range` that match `filter` to `writer` in `format`,
+// reading on the calling thread and formatting on every core; counts into
+// `tally`. Not for decrypting exports (the keys' lookups need the database).
+class Tally;
+class HashingWriter;
+void export_in_parallel(Database& db, const LedgerState& state, const std::string& tenant, const ExportRange& range,
+                        const EntryFilter& filter, ExportFormat format, HashingWriter& writer, Tally& tally,
+                        const ExportOptions& options);
+
 // ---- what an export adds up -----------------------------------------------------
 
 // Counts, first and last seq, and exact totals per currency.
@@ -134,7 +143,17 @@ class Tally {
   Tally();
   // `entry_hash`: the entry's 32-byte hash, for the entries digest.
   // Throws Error(kCorrupt) when the amount is not a decimal.
-  void add(const EntryFields& f, std::string_view entry_hash);
+  void add(const EntryFields& f, std::string_view entry_hash) {
+    count(f);
+    add_entry(f.seq, entry_hash);
+  }
+  // The counts per action and the totals per currency, which do not depend
+  // on the order entries come in: threads may count apart and merge().
+  void count(const EntryFields& f);
+  // The number of entries, first and last seq and the digest, in export order.
+  void add_entry(std::uint64_t seq, std::string_view entry_hash);
+  // Adds `other`'s counts and totals (not its entries or digest).
+  void merge(const Tally& other);
   std::uint64_t entries() const noexcept { return entries_; }
   std::optional<std::uint64_t> first() const noexcept { return first_; }
   std::optional<std::uint64_t> last() const noexcept { return last_; }
@@ -148,7 +167,15 @@ class Tally {
   std::uint64_t entries_ = 0;
   std::optional<std::uint64_t> first_, last_;
   std::map<std::string, std::uint64_t, std::less<>> per_action_;
-  std::map<std::string, DecimalSum, std::less<>> totals_;
+  // Amounts of up to 18 digits are summed per scale in 128-bit integers
+  // (the common case, and exact); others in a DecimalSum.
+  __extension__ typedef __int128 Wide;
+  static constexpr int kScales = Decimal::kMaxScale + 1;
+  struct Total {
+    Wide by_scale[kScales] = {};
+    DecimalSum rest;
+  };
+  std::map<std::string, Total, std::less<>> totals_;
   crypto_hash_sha256_state digest_;
 };
 

@@ -1,9 +1,14 @@
 // export_scan.cc — the fields of an entry as an export shows them.
 #include "export_scan.hpp"
 
+#include <bit>
 #include <charconv>
 #include <cstring>
 #include <stdexcept>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "auditchain/protect.hpp"
 #include "protect_fields.hpp"
@@ -26,6 +31,23 @@ constexpr std::string_view kEnvelopeMark = "{\"$protected\":";
 
 // Reads canonical entry bytes front to back. Every method returns false when
 // the bytes are not what it expects; nothing is ever read past the end.
+// The first '"' or '\\' at or after p, or end: where a string literal ends
+// or needs unescaping. Most strings are short and have neither inside.
+inline const char* quote_or_backslash(const char* p, const char* end) noexcept {
+#if defined(__SSE2__)
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i backslash = _mm_set1_epi8('\\');
+  for (; end - p >= 16; p += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const auto mask = static_cast<unsigned>(
+        _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash))));
+    if (mask != 0) return p + std::countr_zero(mask);
+  }
+#endif
+  while (p != end && *p != '"' && *p != '\\') ++p;
+  return p;
+}
+
 class Scanner {
  public:
   Scanner(std::string_view bytes, FieldScratch& scratch)
@@ -45,12 +67,11 @@ class Scanner {
   // form writes are accepted.
   bool string(std::string_view& out) {
     if (!eat('"')) return false;
-    const auto left = static_cast<std::size_t>(end_ - p_);
-    const char* quote = static_cast<const char*>(std::memchr(p_, '"', left));
-    if (quote == nullptr) return false;
-    if (std::memchr(p_, '\\', static_cast<std::size_t>(quote - p_)) == nullptr) {
-      out = std::string_view(p_, static_cast<std::size_t>(quote - p_));
-      p_ = quote + 1;
+    const char* stop = quote_or_backslash(p_, end_);
+    if (stop == end_) return false;
+    if (*stop == '"') {
+      out = std::string_view(p_, static_cast<std::size_t>(stop - p_));
+      p_ = stop + 1;
       return true;
     }
     std::string& text = scratch_.next();
@@ -189,16 +210,22 @@ class Scanner {
 
   bool skip_string() noexcept {
     ++p_;  // the opening quote
-    while (p_ != end_) {
-      const char* quote = static_cast<const char*>(std::memchr(p_, '"', static_cast<std::size_t>(end_ - p_)));
-      if (quote == nullptr) return false;
-      // The quote ends the string unless an odd run of backslashes precedes it.
-      std::size_t slashes = 0;
-      for (const char* b = quote; b != p_ && b[-1] == '\\'; --b) ++slashes;
-      p_ = quote + 1;
-      if (slashes % 2 == 0) return true;
+    for (;;) {
+      p_ = quote_or_backslash(p_, end_);
+      if (end_ - p_ < 2) {
+        // The closing quote, last byte of the text, or a cut string.
+        if (p_ != end_ && *p_ == '"') {
+          ++p_;
+          return true;
+        }
+        return false;
+      }
+      if (*p_ == '"') {
+        ++p_;
+        return true;
+      }
+      p_ += 2;  // a backslash and the character it escapes
     }
-    return false;
   }
 
   const char* p_;

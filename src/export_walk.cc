@@ -152,21 +152,92 @@ Tally::Tally() {
   crypto_hash_sha256_init(&digest_);
 }
 
-void Tally::add(const EntryFields& f, std::string_view entry_hash) {
-  crypto_hash_sha256_update(&digest_, reinterpret_cast<const unsigned char*>(entry_hash.data()), entry_hash.size());
-  ++entries_;
-  if (!first_) first_ = f.seq;
-  last_ = f.seq;
+namespace {
+
+// A plain decimal of at most 18 digits, -?[0-9]+(\.[0-9]+)?, as an integer
+// and its scale; false for anything else (the caller parses it in full).
+bool small_decimal(std::string_view text, std::int64_t& value, int& scale) {
+  std::size_t i = 0;
+  const bool negative = !text.empty() && text[0] == '-';
+  if (negative) i = 1;
+  std::int64_t v = 0;
+  int digits = 0;
+  int fraction = -1;  // digits after the point; -1 before it
+  for (; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '.' && fraction < 0 && digits > 0) {
+      fraction = 0;
+      continue;
+    }
+    if (c < '0' || c > '9' || ++digits > 18) return false;
+    v = v * 10 + (c - '0');
+    if (fraction >= 0) ++fraction;
+  }
+  if (digits == 0 || fraction == 0) return false;
+  value = negative ? -v : v;
+  scale = fraction < 0 ? 0 : fraction;
+  return true;
+}
+
+// `v` / 10^scale as decimal text.
+template <typename Wide>
+std::string scaled_text(Wide v, int scale) {
+  const bool negative = v < 0;
+  std::string digits;
+  do {
+    const int d = static_cast<int>(v % 10);
+    digits += static_cast<char>('0' + (d < 0 ? -d : d));
+    v /= 10;
+  } while (v != 0);
+  while (static_cast<int>(digits.size()) <= scale) digits += '0';
+  std::string out = negative ? "-" : "";
+  for (std::size_t i = digits.size(); i-- > 0;) {
+    out += digits[i];
+    if (static_cast<int>(i) == scale && scale > 0) out += '.';
+  }
+  return out;
+}
+
+}  // namespace
+
+void Tally::count(const EntryFields& f) {
   auto action = per_action_.find(f.action);
   if (action == per_action_.end()) action = per_action_.emplace(std::string(f.action), 0).first;
   ++action->second;
   if (f.amount && f.currency) {
-    if (!Decimal::is_valid(*f.amount)) {
-      throw Error(ErrorCode::kCorrupt, "entry " + std::to_string(f.seq) + " holds an amount that is not a decimal; run auditchain verify");
-    }
     auto total = totals_.find(*f.currency);
     if (total == totals_.end()) total = totals_.try_emplace(std::string(*f.currency)).first;
-    total->second.add(Decimal::parse(*f.amount));
+    std::int64_t value;
+    int scale;
+    if (small_decimal(*f.amount, value, scale)) {
+      total->second.by_scale[scale] += value;
+    } else if (Decimal::is_valid(*f.amount)) {
+      total->second.rest.add(Decimal::parse(*f.amount));
+    } else {
+      throw Error(ErrorCode::kCorrupt, "entry " + std::to_string(f.seq) +
+                                           " holds an amount that is not a decimal; run auditchain verify");
+    }
+  }
+}
+
+void Tally::add_entry(std::uint64_t seq, std::string_view entry_hash) {
+  crypto_hash_sha256_update(&digest_, reinterpret_cast<const unsigned char*>(entry_hash.data()), entry_hash.size());
+  ++entries_;
+  if (!first_) first_ = seq;
+  last_ = seq;
+}
+
+void Tally::merge(const Tally& other) {
+  for (const auto& [action, n] : other.per_action_) {
+    auto it = per_action_.find(action);
+    if (it == per_action_.end()) it = per_action_.emplace(action, 0).first;
+    it->second += n;
+  }
+  for (const auto& [currency, theirs] : other.totals_) {
+    auto it = totals_.find(currency);
+    if (it == totals_.end()) it = totals_.try_emplace(currency).first;
+    for (int s = 0; s < kScales; ++s) it->second.by_scale[s] += theirs.by_scale[s];
+    if (theirs.rest.count() > 0) it->second.rest.add(theirs.rest.total());
   }
 }
 
@@ -174,7 +245,14 @@ std::map<std::string, std::uint64_t> Tally::per_action() const { return {per_act
 
 std::map<std::string, Decimal> Tally::totals() const {
   std::map<std::string, Decimal> out;
-  for (const auto& [currency, sum] : totals_) out.emplace(currency, sum.total());
+  for (const auto& [currency, total] : totals_) {
+    DecimalSum sum;
+    if (total.rest.count() > 0) sum.add(total.rest.total());
+    for (int s = 0; s < kScales; ++s) {
+      if (total.by_scale[s] != 0) sum.add(Decimal::parse(scaled_text(total.by_scale[s], s)));
+    }
+    out.emplace(currency, sum.total());
+  }
   return out;
 }
 

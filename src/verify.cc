@@ -40,6 +40,7 @@
 #include "sha256.hpp"
 #include "merkle.hpp"
 #include "tree_check.hpp"
+#include "workers.hpp"
 #include "validate.hpp"
 
 
@@ -92,6 +93,7 @@ namespace {
 
 using detail::Database;
 using detail::Statement;
+using detail::Workers;
 
 // A chunk ends at this many rows or bytes, whichever comes first: enough to
 // make the hand-overs between threads rare, few enough megabytes that two
@@ -310,70 +312,6 @@ struct alignas(64) Chunk {
   }
 };
 
-// Helper threads that join the calling thread in processing a chunk.
-class Workers {
- public:
-  explicit Workers(unsigned helpers) {
-    for (unsigned i = 0; i < helpers; ++i) threads_.emplace_back([this] { serve(); });
-  }
-  Workers(const Workers&) = delete;
-  Workers& operator=(const Workers&) = delete;
-  ~Workers() {
-    {
-      std::lock_guard lock(mutex_);
-      stop_ = true;
-    }
-    wake_.notify_all();
-    for (std::thread& t : threads_) t.join();
-  }
-
-  // The helpers start on `chunk`; the caller goes on with other work.
-  void start(Chunk& chunk) {
-    chunk.next.store(0, std::memory_order_relaxed);
-    if (threads_.empty() || chunk.size == 0) return;
-    {
-      std::lock_guard lock(mutex_);
-      job_ = &chunk;
-      ++generation_;
-    }
-    wake_.notify_all();
-  }
-
-  // The caller processes what is left of `chunk` and waits for the helpers.
-  void finish(Chunk& chunk) {
-    chunk.work();
-    if (threads_.empty()) return;
-    std::unique_lock lock(mutex_);
-    idle_.wait(lock, [&] { return busy_ == 0; });
-    job_ = nullptr;
-  }
-
- private:
-  void serve() {
-    std::uint64_t seen = 0;
-    std::unique_lock lock(mutex_);
-    for (;;) {
-      wake_.wait(lock, [&] { return stop_ || (job_ != nullptr && generation_ != seen); });
-      if (stop_) return;
-      seen = generation_;
-      Chunk* chunk = job_;
-      ++busy_;
-      lock.unlock();
-      chunk->work();
-      lock.lock();
-      if (--busy_ == 0) idle_.notify_all();
-    }
-  }
-
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  std::condition_variable idle_;
-  Chunk* job_ = nullptr;
-  std::uint64_t generation_ = 0;
-  unsigned busy_ = 0;
-  bool stop_ = false;
-  std::vector<std::thread> threads_;
-};
 
 
 std::string short_hash(const Hash& h) { return h.hex().substr(0, 16) + "…"; }
@@ -686,15 +624,12 @@ class TenantVerifier {
   }
 
   void start_work(Chunk& c) {
-    if (workers_) {
-      workers_->start(c);
-    } else {
-      c.next.store(0, std::memory_order_relaxed);
-    }
+    c.next.store(0, std::memory_order_relaxed);
+    if (workers_ && c.size > 0) workers_->start([&c] { c.work(); });
   }
   void finish_work(Chunk& c) {
-    if (workers_) {
-      workers_->finish(c);
+    if (workers_ && c.size > 0) {
+      workers_->finish();
     } else {
       c.work();
     }

@@ -11,6 +11,7 @@
 #include "auditchain/auditchain.hpp"
 #include "entry_codec.hpp"
 #include "export_csv.hpp"
+#include "export_internal.hpp"
 #include "export_scan.hpp"
 #include "json.hpp"
 #include "test_util.hpp"
@@ -1177,6 +1178,57 @@ TEST_F(ExportTamper, TheReportReadsAsJson) {
   ASSERT_EQ(v.find("findings")->as_array().size(), 1u);
   EXPECT_EQ(v.find("findings")->as_array()[0].find("kind")->as_string(), "missing_file");
   EXPECT_EQ(v.find("checkpoint")->find("tree_size")->as_integer(), 10);
+}
+
+}  // namespace
+}  // namespace auditchain
+
+namespace auditchain {
+namespace {
+
+// Amounts of up to 18 digits are summed in integers per scale, longer ones
+// exactly through Decimal; the totals must not depend on which path, nor on
+// how counts were split between threads and merged.
+TEST(ExportTally, TotalsAreExactOnEveryPathAndAfterMerging) {
+  const std::vector<std::pair<std::string, std::string>> amounts = {
+      {"0.01", "EUR"},
+      {"-12.5", "EUR"},
+      {"999999999999999999", "EUR"},         // 18 digits: the integer path
+      {"1000000000000000000.5", "EUR"},      // 20 digits: the exact path
+      {"0.000000000000000001", "USD"},       // scale 18
+      {"-0.000000000000000001", "USD"},
+      {"7", "JPY"},
+  };
+  detail::Tally one, left, right;
+  std::size_t i = 0;
+  for (const auto& [value, currency] : amounts) {
+    detail::EntryFields f;
+    f.seq = ++i;
+    f.action = i % 2 ? "invoice.pay" : "invoice.refund";
+    f.amount = value;
+    f.currency = currency;
+    one.count(f);
+    (i % 2 ? left : right).count(f);
+  }
+  left.merge(right);
+  for (const detail::Tally* t : {&one, &left}) {
+    const std::map<std::string, Decimal> totals = t->totals();
+    EXPECT_EQ(totals.at("EUR").to_string(), "1999999999999999987.01");
+    EXPECT_EQ(totals.at("USD").to_string(), "0");
+    EXPECT_EQ(totals.at("JPY").to_string(), "7");
+    EXPECT_EQ(t->per_action().at("invoice.pay"), 4u);
+    EXPECT_EQ(t->per_action().at("invoice.refund"), 3u);
+  }
+}
+
+TEST(ExportTally, AnAmountThatIsNoDecimalIsCorrupt) {
+  detail::Tally t;
+  detail::EntryFields f;
+  f.seq = 3;
+  f.action = "x";
+  f.amount = "12,50";
+  f.currency = "EUR";
+  EXPECT_AUDITCHAIN_ERROR(t.count(f), ErrorCode::kCorrupt, "");
 }
 
 }  // namespace
