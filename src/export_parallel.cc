@@ -223,19 +223,39 @@ class ParallelExport {
   // Writes the chunk's matching rows in order.
   void emit(const Chunk& c) {
     std::string& buf = writer_.buffer();
+    // Consecutive matching rows of a block sit one after the other in its
+    // output, so they are copied as one run.
+    const std::string* run = nullptr;
+    std::size_t run_at = 0;
+    std::size_t run_end = 0;
+    const auto flush_run = [&] {
+      if (run != nullptr) buf.append(*run, run_at, run_end - run_at);
+      run = nullptr;
+      writer_.maybe_flush();
+    };
     for (std::size_t i = 0; i < c.size; ++i) {
       const Row& r = c.rows[i];
       if (r.failure) std::rethrow_exception(r.failure);
       if (!r.matched) continue;
       tally_.add_entry(r.seq, c.view(r.hash_at, r.hash_size));
-      if (format_ == ExportFormat::kJson && tally_.entries() > 1) buf += ',';
-      if (format_ == ExportFormat::kCsv && r.protected_values) {
+      const std::string& out = c.outputs[i / kBlock];
+      if (format_ == ExportFormat::kJson) {
+        flush_run();
+        if (tally_.entries() > 1) buf += ',';
+        buf.append(out, r.out_at, r.out_size);
+      } else if (format_ == ExportFormat::kCsv && r.protected_values) {
+        flush_run();
         append(buf, c, r, shown_with_markers(c, r), hash_hex_);
+      } else if (run == &out && r.out_at == run_end) {
+        run_end += r.out_size;
       } else {
-        buf.append(c.outputs[i / kBlock], r.out_at, r.out_size);
+        flush_run();
+        run = &out;
+        run_at = r.out_at;
+        run_end = r.out_at + r.out_size;
       }
-      writer_.maybe_flush();
     }
+    flush_run();
   }
 
   // The entry with its protected values as markers, from the database's

@@ -76,13 +76,6 @@ void append_utf8(std::string& out, std::uint32_t cp) {
   out.append(buf, static_cast<std::size_t>(n));
 }
 
-// UTF-8 byte order is code point order; UTF-16 order differs only in putting
-// U+E000..U+FFFF (leads EE, EF) after U+10000.. (leads F0..F4). Moving EE and
-// EF above every other byte makes a byte permutation, so comparing mapped
-// bytes lexicographically is a total order even on malformed input.
-inline unsigned utf16_rank(unsigned char c) noexcept {
-  return (c == 0xEE || c == 0xEF) ? c + 0x100u : c;
-}
 
 // A short, escaped rendering of a member name for error messages.
 std::string quote_for_message(std::string_view s) {
@@ -624,11 +617,5 @@ bool is_valid_utf8(std::string_view s) noexcept {
   return true;
 }
 
-bool utf16_less(std::string_view a, std::string_view b) noexcept {
-  const auto [ia, ib] = std::mismatch(a.begin(), a.end(), b.begin(), b.end());
-  if (ib == b.end()) return false;
-  if (ia == a.end()) return true;
-  return utf16_rank(static_cast<unsigned char>(*ia)) < utf16_rank(static_cast<unsigned char>(*ib));
-}
 
 }  // namespace auditchain::json

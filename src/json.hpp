@@ -110,8 +110,23 @@ void append_string(std::string& out, std::string_view s);
 // nothing above U+10FFFF).
 bool is_valid_utf8(std::string_view s) noexcept;
 
+// UTF-8 byte order is code point order; UTF-16 order differs only in putting
+// U+E000..U+FFFF (leads EE, EF) after U+10000.. (leads F0..F4). Moving EE and
+// EF above every other byte makes a byte permutation, so comparing mapped
+// bytes lexicographically is a total order even on malformed input.
+inline unsigned utf16_rank(unsigned char c) noexcept { return (c == 0xEE || c == 0xEF) ? c + 0x100u : c; }
+
 // Orders two UTF-8 strings by their UTF-16 code units, as RFC 8785 sorts
-// member names. REQUIRES: both valid UTF-8.
-bool utf16_less(std::string_view a, std::string_view b) noexcept;
+// member names. REQUIRES: both valid UTF-8. Inline: verify compares the
+// member names of every object of every entry.
+inline bool utf16_less(std::string_view a, std::string_view b) noexcept {
+  const std::size_t n = a.size() < b.size() ? a.size() : b.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    if (a[i] != b[i]) {
+      return utf16_rank(static_cast<unsigned char>(a[i])) < utf16_rank(static_cast<unsigned char>(b[i]));
+    }
+  }
+  return a.size() < b.size();
+}
 
 }  // namespace auditchain::json
