@@ -7,11 +7,12 @@
 
 #include "auditchain/error.hpp"
 #include "merkle.hpp"
+#include "merkle_store.hpp"
 
 namespace auditchain::detail {
 
 AuditPaths::AuditPaths(Database& db, std::int64_t tenant_id, std::uint64_t tree_size)
-    : select_(db.prepare("SELECT merkle FROM entries WHERE tenant_id = ?1 AND seq = ?2")),
+    : select_(prepare_node_select(db)),
       tenant_id_(tenant_id),
       size_(tree_size) {}
 
@@ -29,19 +30,8 @@ void AuditPaths::offer(std::uint64_t seq, std::string_view merkle) {
 Hash AuditPaths::node(unsigned level, std::uint64_t index) {
   Slot& slot = recent_[level];
   if (slot.index == index) return slot.hash;
-  const std::uint64_t seq = (index + 1) << level;
-  select_.reset();
-  select_.bind(1, tenant_id_).bind(2, static_cast<std::int64_t>(seq));
-  if (!select_.step()) {
-    throw Error(ErrorCode::kCorrupt, "Merkle node at level " + std::to_string(level) + " is missing: entry " +
-                                         std::to_string(seq) + " does not exist; run auditchain verify");
-  }
-  const std::string_view blob = select_.column_blob(0);
-  if (blob.size() < (level + 1) * Hash::kSize) {
-    throw Error(ErrorCode::kCorrupt, "entry " + std::to_string(seq) + " holds too few Merkle nodes; run auditchain verify");
-  }
+  slot.hash = stored_node(select_, tenant_id_, level, index);
   slot.index = index;
-  std::memcpy(slot.hash.bytes.data(), blob.data() + level * Hash::kSize, Hash::kSize);
   return slot.hash;
 }
 

@@ -6,25 +6,33 @@
 
 namespace auditchain::detail {
 
-MerkleStore::MerkleStore(Database& db, std::int64_t tenant_id)
-    : select_(db.prepare("SELECT merkle FROM entries WHERE tenant_id = ?1 AND seq = ?2")), tenant_id_(tenant_id) {}
+Statement prepare_node_select(Database& db) {
+  return db.prepare("SELECT merkle FROM entries WHERE tenant_id = ?1 AND seq = ?2");
+}
 
-Hash MerkleStore::node(unsigned level, std::uint64_t index) {
-  const auto key = std::pair{level, index};
-  if (auto it = cache_.find(key); it != cache_.end()) return it->second;
+Hash stored_node(Statement& select, std::int64_t tenant_id, unsigned level, std::uint64_t index) {
   const std::uint64_t seq = (index + 1) << level;
-  select_.reset();
-  select_.bind(1, tenant_id_).bind(2, static_cast<std::int64_t>(seq));
-  if (!select_.step()) {
+  select.reset();
+  select.bind(1, tenant_id).bind(2, static_cast<std::int64_t>(seq));
+  if (!select.step()) {
     throw Error(ErrorCode::kCorrupt, "Merkle node at level " + std::to_string(level) + " is missing: entry " +
                                          std::to_string(seq) + " does not exist; run auditchain verify");
   }
-  const std::string_view blob = select_.column_blob(0);
+  const std::string_view blob = select.column_blob(0);
   if (blob.size() < (level + 1) * Hash::kSize) {
     throw Error(ErrorCode::kCorrupt, "entry " + std::to_string(seq) + " holds too few Merkle nodes; run auditchain verify");
   }
   Hash h;
   std::memcpy(h.bytes.data(), blob.data() + level * Hash::kSize, Hash::kSize);
+  return h;
+}
+
+MerkleStore::MerkleStore(Database& db, std::int64_t tenant_id) : select_(prepare_node_select(db)), tenant_id_(tenant_id) {}
+
+Hash MerkleStore::node(unsigned level, std::uint64_t index) {
+  const auto key = std::pair{level, index};
+  if (auto it = cache_.find(key); it != cache_.end()) return it->second;
+  const Hash h = stored_node(select_, tenant_id_, level, index);
   cache_.emplace(key, h);
   return h;
 }

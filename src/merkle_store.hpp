@@ -15,6 +15,13 @@
 
 namespace auditchain::detail {
 
+// A statement reading one row's stored nodes, for stored_node().
+Statement prepare_node_select(Database& db);
+
+// Node (level, index) of the tenant's tree, read with a statement from
+// prepare_node_select(). Throws Error(kCorrupt) when the row or node is missing.
+Hash stored_node(Statement& select, std::int64_t tenant_id, unsigned level, std::uint64_t index);
+
 class MerkleStore {
  public:
   MerkleStore(Database& db, std::int64_t tenant_id);
