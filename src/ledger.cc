@@ -208,9 +208,16 @@ Ledger Ledger::open(const std::string& path, const OpenOptions& options) {
   if (exists && std::filesystem::is_directory(path, ec)) {
     throw Error(ErrorCode::kInvalidArgument, path + " is a directory, not a ledger file", "path");
   }
+  if (options.group_commit_max_batch == 0) {
+    throw Error(ErrorCode::kInvalidArgument, "group_commit_max_batch: must be at least 1", "group_commit_max_batch");
+  }
+  if (options.group_commit_wait.count() < 0 || options.group_commit_wait > std::chrono::seconds(1)) {
+    throw Error(ErrorCode::kInvalidArgument, "group_commit_wait: must be between 0 and 1 second", "group_commit_wait");
+  }
   auto state = std::make_shared<LedgerState>();
   state->path = path;
   state->options = options;
+  state->commits = std::make_unique<detail::GroupCommit>(options.group_commit_max_batch, options.group_commit_wait);
 
   if (options.read_only) {
     auto db = state->open_reader();
@@ -377,13 +384,23 @@ std::vector<Receipt> TenantLedger::append_events(std::span<const Event> events, 
     }
   }
 
-  std::lock_guard tenant_lock(state_->tenant_lock(name_));
-  std::lock_guard writer_lock(state_->writer_mutex);
+  // Written by whichever thread leads the commit this request is part of
+  // (group_commit.hpp), inside its transaction and holding the writer.
+  std::vector<Receipt> receipts;
+  std::int64_t tenant_id = -1;
+  detail::AppendRequest request;
+  request.write = [&](Database& db) {
+    receipts.clear();
+    tenant_id = write_events(db, std::move(prepared), hook, receipts);  // called once
+  };
+  request.after_commit = [&] { detail::maybe_auto_checkpoint(*state_, tenant_id, name_); };
   state_->check_open();
-  if (!state_->writer) throw Error(ErrorCode::kReadOnly, "cannot append: the ledger is open read-only");
-  Database& db = *state_->writer;
+  state_->commits->submit(*state_, request);
+  return receipts;
+}
 
-  Transaction tx(db, "BEGIN IMMEDIATE");
+std::int64_t TenantLedger::write_events(Database& db, std::vector<Event> prepared, const AppendHook* hook,
+                                        std::vector<Receipt>& receipts) {
   const std::int64_t tenant_id = detail::ensure_tenant(*state_, db, name_);
   tenant_id_ = tenant_id;
   detail::StoredHead head = detail::read_head(db, tenant_id);
@@ -414,7 +431,6 @@ std::vector<Receipt> TenantLedger::append_events(std::span<const Event> events, 
   std::vector<Hash> completed;
   std::string merkle_nodes;
   std::unordered_map<std::string, std::size_t> keys_in_batch;
-  std::vector<Receipt> receipts;
   receipts.reserve(prepared.size());
   const std::string recorded_text = now.to_string();
 
@@ -483,18 +499,13 @@ std::vector<Receipt> TenantLedger::append_events(std::span<const Event> events, 
       refuse_batch(i, prepared.size(), err);
     }
   }
-  tx.commit();
+  // Kept before the commit: a tip is used only when the head read in a later
+  // transaction matches it, so one whose commit failed is never used.
   {
     std::lock_guard lock(state_->tips_mutex);
     state_->tips[tenant_id] = detail::LedgerState::Tip{head.seq, head.hash, std::move(frontier)};
   }
-  // The entries are committed; a failed automatic checkpoint must not turn
-  // their append into a failure, and the next append retries it.
-  try {
-    detail::maybe_auto_checkpoint(*state_, tenant_id, name_);
-  } catch (const Error&) {
-  }
-  return receipts;
+  return tenant_id;
 }
 
 

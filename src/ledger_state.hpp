@@ -16,6 +16,7 @@
 #include "auditchain/ledger.hpp"
 #include "merkle.hpp"
 #include "vault.hpp"
+#include "group_commit.hpp"
 #include "sqlite.hpp"
 
 namespace auditchain::detail {
@@ -48,6 +49,8 @@ struct LedgerState : std::enable_shared_from_this<LedgerState> {
 
   std::mutex writer_mutex;
   std::unique_ptr<Database> writer;  // null when read-only or closed
+  // Appends go through it; it takes writer_mutex for each batch.
+  std::unique_ptr<GroupCommit> commits;
 
   std::mutex tenant_locks_mutex;
   std::map<std::string, std::unique_ptr<std::mutex>, std::less<>> tenant_locks;

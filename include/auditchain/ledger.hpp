@@ -80,6 +80,17 @@ struct OpenOptions {
   // fails with kWrongKey. Default: none (protected values read as markers,
   // and appending one fails with kWrongKey).
   std::vector<std::shared_ptr<const MasterKey>> master_keys;
+  // Group commit: appends made at the same time by several threads (to any
+  // tenants) share one transaction and one flush. Each append still returns
+  // only once its entries are durable, chains keep their order, and a failed
+  // commit fails exactly the appends that were in it. At most
+  // `group_commit_max_batch` appends share a commit (default 256; 1 turns
+  // sharing off). The thread that commits first waits up to
+  // `group_commit_wait` for more appends to arrive (default 0: it does not
+  // wait — appends arriving while a commit is being flushed form the next
+  // batch by themselves, so a lone append is never delayed).
+  std::size_t group_commit_max_batch = 256;
+  std::chrono::microseconds group_commit_wait{0};
 };
 
 enum class TenantMode {
@@ -268,6 +279,10 @@ class AUDITCHAIN_API TenantLedger {
   // entries are written and may adjust them (erasure, retention, purges).
   using AppendHook = std::function<void(detail::Database&, std::int64_t tenant_id, std::vector<Event>&)>;
   std::vector<Receipt> append_events(std::span<const Event> events, const AppendHook* hook);
+  // Writes prepared events inside the open write transaction of a group
+  // commit; returns the tenant's id. Throws to refuse them all.
+  std::int64_t write_events(detail::Database& db, std::vector<Event> prepared, const AppendHook* hook,
+                            std::vector<Receipt>& receipts);
   std::shared_ptr<detail::LedgerState> state_;
   mutable std::atomic<std::int64_t> tenant_id_;
   std::string name_;
