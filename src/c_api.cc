@@ -9,6 +9,7 @@
 
 #include "auditchain/auditchain.h"
 #include "c_api_internal.hpp"
+#include "entry_codec.hpp"
 
 using namespace auditchain;
 using capi::guarded;
@@ -119,7 +120,8 @@ std::vector<Event> parse_events(const char* events_json) {
   events.reserve(v.as_array().size());
   for (std::size_t i = 0; i < v.as_array().size(); ++i) {
     try {
-      events.push_back(parse_event_json(json::canonical(v.as_array()[i])));
+      const json::Value& event = v.as_array()[i];
+      events.push_back(detail::checked_event([&] { return detail::event_from_json_value(event); }));
     } catch (const Error& e) {
       throw Error(e.code(), "events_json[" + std::to_string(i) + "]: " + e.what(), e.field());
     }

@@ -452,8 +452,9 @@ DecodedEntry decode_entry(std::string_view bytes) {
   return d;
 }
 
-Event event_from_json(std::string_view text) {
-  const json::Value root = parse_json(text, 4 * Limits::kEntryBytes);
+Event event_from_json(std::string_view text) { return event_from_json_value(parse_json(text, 4 * Limits::kEntryBytes)); }
+
+Event event_from_json_value(const json::Value& root) {
   if (!root.is_object()) EventReader::fail("event", "must be a JSON object");
   EventReader::only_members(root, "",
                             {"action", "actor", "after", "ai", "amount", "before", "derived_from", "flags",

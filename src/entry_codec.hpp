@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <stdexcept>
 #include <string>
 #include <map>
@@ -62,6 +63,11 @@ DecodedEntry decode_entry(std::string_view bytes);
 
 // Reads an event given by a host as JSON (see json_io.hpp). Throws DecodeError.
 Event event_from_json(std::string_view text);
+// The same, from JSON already parsed (a batch parses its array once).
+Event event_from_json_value(const json::Value& root);
+// Runs `read` (one of the two above), turning its DecodeError into
+// Error(kInvalidArgument) naming the field, as parse_event_json() reports it.
+Event checked_event(const std::function<Event()>& read);
 
 // The canonical bytes whose SHA-256 is the genesis value (docs/FORMAT.md).
 std::string genesis_bytes(std::string_view ledger_id, std::string_view tenant);

@@ -7,14 +7,22 @@
 
 namespace auditchain {
 
-Event parse_event_json(std::string_view text) {
+namespace detail {
+
+Event checked_event(const std::function<Event()>& read) {
   try {
-    return detail::event_from_json(text);
-  } catch (const detail::DecodeError& e) {
+    return read();
+  } catch (const DecodeError& e) {
     std::string message = e.what();
     if (e.field().empty()) message = "event: " + message;
     throw Error(ErrorCode::kInvalidArgument, message, e.field().empty() ? "event" : e.field());
   }
+}
+
+}  // namespace detail
+
+Event parse_event_json(std::string_view text) {
+  return detail::checked_event([&] { return detail::event_from_json(text); });
 }
 
 std::string json_quote(std::string_view s) {
