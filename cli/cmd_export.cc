@@ -3,13 +3,6 @@
 //
 // Every export is itself recorded in the tenant's chain ("data.export"), so
 // the ledger is opened for writing.
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
 #include <iostream>
 
 #include "auditchain/auditchain.hpp"
@@ -22,8 +15,6 @@
 
 namespace auditchain::cli {
 namespace {
-
-namespace fs = std::filesystem;
 
 struct ExportArgs {
   std::string path;
@@ -58,50 +49,6 @@ ExportFilter make_filter(const ExportArgs& a) {
   return f;
 }
 
-// The file an export goes to: written under a temporary name beside it and
-// renamed over it once complete and flushed to disk, so a failed or
-// interrupted export never leaves a file that looks whole.
-class OutputFile {
- public:
-  explicit OutputFile(std::string path) : path_(std::move(path)), temp_(path_ + ".tmp-" + std::to_string(::getpid())) {
-    std::error_code ec;
-    if (fs::is_directory(path_, ec)) usage_error("--out", path_ + " is a directory, not a file");
-    stream_.open(temp_, std::ios::binary | std::ios::trunc);
-    if (!stream_) throw Error(ErrorCode::kIo, "--out: cannot create " + temp_ + ": " + std::strerror(errno), "--out");
-  }
-  OutputFile(const OutputFile&) = delete;
-  OutputFile& operator=(const OutputFile&) = delete;
-  ~OutputFile() {
-    if (!committed_) {
-      stream_.close();
-      ::unlink(temp_.c_str());
-    }
-  }
-
-  std::ostream& stream() { return stream_; }
-
-  void commit() {
-    stream_.close();
-    if (!stream_) fail("cannot write");
-    const int fd = ::open(temp_.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0 || ::fsync(fd) != 0) {
-      if (fd >= 0) ::close(fd);
-      fail("cannot flush");
-    }
-    ::close(fd);
-    if (::rename(temp_.c_str(), path_.c_str()) != 0) fail("cannot rename the finished export to");
-    committed_ = true;
-  }
-
- private:
-  [[noreturn]] void fail(const char* what) {
-    throw Error(ErrorCode::kIo, std::string("--out: ") + what + " " + path_ + ": " + std::strerror(errno), "--out");
-  }
-  std::string path_;
-  std::string temp_;
-  std::ofstream stream_;
-  bool committed_ = false;
-};
 
 std::string seq_range(const ExportSummary& s) {
   if (!s.first_seq) return "no entries matched";
@@ -197,9 +144,12 @@ int run_export(const ExportArgs& a) {
     if (!std::cout) throw Error(ErrorCode::kIo, "cannot write the export to standard output");
     return 0;
   }
-  OutputFile file(a.out.value);
-  const ExportSummary s = export_entries(tenant, format, file.stream(), options);
-  file.commit();
+  ExportSummary s;
+  try {
+    s = export_file(tenant, format, a.out.value, options);
+  } catch (const Error& e) {
+    rethrow_for_option(e, "path", "--out");
+  }
   bar.finish();
   if (a.json) {
     std::cout << summary_json(s, export_format_name(format), a.out.value, std::nullopt) << "\n";

@@ -97,16 +97,6 @@ std::string entry_line(const Entry& entry) {
   return line.str();
 }
 
-const char* protected_state_name(ProtectedValue::State state) noexcept {
-  switch (state) {
-    case ProtectedValue::State::kPlaintext: return "plaintext";
-    case ProtectedValue::State::kEncrypted: return "encrypted";
-    case ProtectedValue::State::kErased: return "erased";
-    case ProtectedValue::State::kSecret: return "secret";
-  }
-  return "unknown";
-}
-
 std::string protected_value_text(const ProtectedValue& value) {
   switch (value.state) {
     case ProtectedValue::State::kPlaintext: return printable(value.plaintext);

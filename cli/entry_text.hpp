@@ -25,9 +25,6 @@ std::string entry_line(const Entry& entry);
 // entry 1's prev link points at.
 void print_entry_details(std::ostream& out, const Entry& entry, const Hash& genesis);
 
-// A protected value's state as a word: plaintext, encrypted, erased, secret.
-const char* protected_state_name(ProtectedValue::State state) noexcept;
-
 // A protected value as shown: its plaintext (canonical JSON) when readable,
 // else its marker ([encrypted], [erased], [secret]).
 std::string protected_value_text(const ProtectedValue& value);

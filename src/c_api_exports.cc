@@ -79,57 +79,6 @@ std::string summary_to_json(const ExportSummary& s) {
   return out;
 }
 
-// The file an export goes to, written under a temporary name beside it and
-// renamed over it once complete and flushed, so that a failed export never
-// leaves a file that looks whole.
-class OutputFile {
- public:
-  explicit OutputFile(std::string path) : path_(std::move(path)) {
-    static std::atomic<unsigned> counter{0};
-    temp_ = path_ + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
-    std::error_code ec;
-    if (std::filesystem::is_directory(path_, ec)) {
-      throw Error(ErrorCode::kInvalidArgument, "out_path: " + path_ + " is a directory, not a file", "out_path");
-    }
-    stream_.open(temp_, std::ios::binary | std::ios::trunc);
-    if (!stream_) fail("cannot create", temp_);
-  }
-  OutputFile(const OutputFile&) = delete;
-  OutputFile& operator=(const OutputFile&) = delete;
-  ~OutputFile() {
-    if (!committed_) {
-      stream_.close();
-      ::unlink(temp_.c_str());
-    }
-  }
-
-  std::ostream& stream() { return stream_; }
-
-  void commit() {
-    stream_.close();
-    if (!stream_) fail("cannot write", temp_);
-    const int fd = ::open(temp_.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0 || ::fsync(fd) != 0) {
-      const int saved = errno;
-      if (fd >= 0) ::close(fd);
-      errno = saved;
-      fail("cannot flush", temp_);
-    }
-    ::close(fd);
-    if (::rename(temp_.c_str(), path_.c_str()) != 0) fail("cannot rename the finished export to", path_);
-    committed_ = true;
-  }
-
- private:
-  [[noreturn]] static void fail(const char* what, const std::string& path) {
-    throw Error(ErrorCode::kIo, std::string("out_path: ") + what + " " + path + ": " + std::strerror(errno),
-                "out_path");
-  }
-  std::string path_;
-  std::string temp_;
-  std::ofstream stream_;
-  bool committed_ = false;
-};
 
 }  // namespace
 
@@ -145,9 +94,13 @@ int auditchain_tenant_export(auditchain_tenant* tenant, const char* format, cons
     capi::require(summary_json, "summary_json");
     const ExportFormat f = parse_export_format(format);
     const ExportOptions options = export_options(options_json);
-    OutputFile file(out_path);
-    const ExportSummary summary = export_entries(t, f, file.stream(), options);
-    file.commit();
+    ExportSummary summary;
+    try {
+      summary = export_file(t, f, out_path, options);
+    } catch (const Error& e) {
+      if (e.field() != "path") throw;
+      throw Error(e.code(), std::string("out_") + e.what(), "out_path");
+    }
     *summary_json = capi::copy_out(summary_to_json(summary));
     return AUDITCHAIN_OK;
   });

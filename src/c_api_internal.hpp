@@ -145,6 +145,5 @@ std::string entry_to_json(const Entry& e);
 std::string head_to_json(const ChainHead& h);
 std::string checkpoint_to_json(const Checkpoint& c);
 std::string string_array(const std::vector<std::string>& items);
-const char* protected_state_name(ProtectedValue::State state) noexcept;
 
 }  // namespace auditchain::capi

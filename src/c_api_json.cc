@@ -183,16 +183,6 @@ std::string receipts_to_json(const std::vector<Receipt>& receipts) {
   return out;
 }
 
-const char* protected_state_name(ProtectedValue::State state) noexcept {
-  switch (state) {
-    case ProtectedValue::State::kPlaintext: return "plaintext";
-    case ProtectedValue::State::kEncrypted: return "encrypted";
-    case ProtectedValue::State::kErased: return "erased";
-    case ProtectedValue::State::kSecret: return "secret";
-  }
-  return "unknown";
-}
-
 std::string entry_to_json(const Entry& e) {
   std::string out = "{\"tenant\":" + json_quote(e.tenant);
   out += ",\"seq\":" + std::to_string(e.seq);

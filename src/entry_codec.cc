@@ -475,6 +475,16 @@ std::string genesis_bytes(std::string_view ledger_id, std::string_view tenant) {
 
 }  // namespace detail
 
+const char* protected_state_name(ProtectedValue::State state) noexcept {
+  switch (state) {
+    case ProtectedValue::State::kPlaintext: return "plaintext";
+    case ProtectedValue::State::kEncrypted: return "encrypted";
+    case ProtectedValue::State::kErased: return "erased";
+    case ProtectedValue::State::kSecret: return "secret";
+  }
+  return "unknown";
+}
+
 const char* actor_kind_name(ActorKind kind) noexcept {
   switch (kind) {
     case ActorKind::kUser: return "user";

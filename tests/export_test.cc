@@ -266,6 +266,32 @@ TEST_F(Export, TheEntriesDigestNamesTheEntriesExported) {
   }
 }
 
+TEST_F(Export, AnExportFileAppearsOnlyWhenComplete) {
+  append_business(4);
+  const std::string file = dir_.file("out.csv");
+  {
+    std::ofstream old(file);
+    old << "an older export";
+  }
+  ExportFilter first_four;
+  first_four.seq_to = 4;  // not the records of the exports themselves
+  const ExportSummary s = export_file(*tenant_, ExportFormat::kCsv, file, options(first_four));
+  EXPECT_EQ(s.entries, 4u);
+  EXPECT_EQ(read_file(file), export_text(ExportFormat::kCsv, options(first_four)));
+  // A refused export leaves the file as it was, and no temporary file beside it.
+  ExportOptions nobody = options();
+  nobody.exported_by.id.clear();
+  const std::string before = read_file(file);
+  EXPECT_AUDITCHAIN_ERROR(export_file(*tenant_, ExportFormat::kCsv, file, nobody), ErrorCode::kInvalidArgument,
+                          "exported_by");
+  EXPECT_EQ(read_file(file), before);
+  std::size_t files = 0;
+  for (const auto& f : fs::directory_iterator(dir_.file(""))) files += f.path().filename().string().rfind("out.csv", 0) == 0;
+  EXPECT_EQ(files, 1u);
+  EXPECT_AUDITCHAIN_ERROR(export_file(*tenant_, ExportFormat::kCsv, dir_.file(""), options()),
+                          ErrorCode::kInvalidArgument, "path");
+}
+
 // ---- filters ---------------------------------------------------------------------
 
 TEST_F(Export, SeqBoundsAreInclusive) {

@@ -146,6 +146,15 @@ struct ExportSummary {
 AUDITCHAIN_API ExportSummary export_entries(TenantLedger& tenant, ExportFormat format, std::ostream& out,
                                             const ExportOptions& options);
 
+// export_entries() into the file at `path`, written under a temporary name
+// beside it and renamed over it once complete and flushed to disk, so that a
+// failed or interrupted export never leaves a file that looks whole (an
+// existing file is replaced only then). Throws as export_entries, and
+// Error(kInvalidArgument, ..., "path") when `path` is a directory,
+// Error(kIo, ..., "path") when the file cannot be written.
+AUDITCHAIN_API ExportSummary export_file(TenantLedger& tenant, ExportFormat format, const std::string& path,
+                                         const ExportOptions& options);
+
 struct BundleOptions {
   ExportOptions export_options;
   // With a signer, the bundle gets a fresh checkpoint of the tenant's head,

@@ -89,6 +89,9 @@ struct ProtectedValue {
   std::string plaintext;
 };
 
+// "plaintext", "encrypted", "erased", "secret".
+AUDITCHAIN_API const char* protected_state_name(ProtectedValue::State state) noexcept;
+
 // Markers shown in place of values that cannot be read.
 inline constexpr const char* kEncryptedMarker = "[encrypted]";
 inline constexpr const char* kErasedMarker = "[erased]";
