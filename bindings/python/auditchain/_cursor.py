@@ -8,10 +8,11 @@ from typing import Any, Iterator, Optional
 from . import _native
 from ._convert import loads
 from ._errors import Closed
+from ._guard import Closing
 from ._types import Entry
 
 
-class Cursor(Iterator[Entry]):
+class Cursor(Closing, Iterator[Entry]):
     """An iterator over the entries a query matched, in seq order.
 
     From its first entry on it reads one consistent snapshot: entries
@@ -69,15 +70,3 @@ class Cursor(Iterator[Entry]):
     def closed(self) -> bool:
         """True once the cursor was closed or exhausted."""
         return self._handle is None
-
-    def __enter__(self) -> "Cursor":
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        try:
-            self.close()
-        except Exception:  # interpreter shutdown: the library may be gone already
-            pass

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Any, Dict, Iterable, Mapping, Optional
+from typing import Any, Dict, Iterable, Mapping, Optional, Tuple
 
 from ._convert import decimal_text, flag, optional_text, string_map, strings, text, time_text, uint
 
@@ -137,22 +137,32 @@ def _bounds(out: Dict[str, Any], seq_from: Optional[int], seq_to: Optional[int],
         out["to"] = time_text("to", to)
 
 
+def _selection(seq_from: Optional[int], seq_to: Optional[int], from_: Optional[_dt.datetime],
+               to: Optional[_dt.datetime], texts: Iterable[Tuple[str, Any, str]], sensitive: bool,
+               high_risk: bool) -> Dict[str, Any]:
+    """What queries and export filters share: bounds, text filters (argument
+    name, value, JSON member) and flags."""
+    out: Dict[str, Any] = {}
+    _bounds(out, seq_from, seq_to, from_, to)
+    for name, value, key in texts:
+        if value is not None:
+            out[key] = text(name, value)
+    if flag("sensitive", sensitive):
+        out["sensitive_only"] = True
+    if flag("high_risk", high_risk):
+        out["high_risk_only"] = True
+    return out
+
+
 def query(*, seq_from: Optional[int] = None, seq_to: Optional[int] = None,
           from_: Optional[_dt.datetime] = None, to: Optional[_dt.datetime] = None,
           action_prefix: Optional[str] = None, actor: Optional[str] = None, target_type: Optional[str] = None,
           target_id: Optional[str] = None, sensitive: bool = False, high_risk: bool = False,
           limit: Optional[int] = None) -> Dict[str, Any]:
     """The query JSON of Tenant.entries()."""
-    q: Dict[str, Any] = {}
-    _bounds(q, seq_from, seq_to, from_, to)
-    for name, value, key in (("action_prefix", action_prefix, "action_prefix"), ("actor", actor, "actor_id"),
-                             ("target_type", target_type, "target_type"), ("target_id", target_id, "target_id")):
-        if value is not None:
-            q[key] = text(name, value)
-    if flag("sensitive", sensitive):
-        q["sensitive_only"] = True
-    if flag("high_risk", high_risk):
-        q["high_risk_only"] = True
+    texts = (("action_prefix", action_prefix, "action_prefix"), ("actor", actor, "actor_id"),
+             ("target_type", target_type, "target_type"), ("target_id", target_id, "target_id"))
+    q = _selection(seq_from, seq_to, from_, to, texts, sensitive, high_risk)
     if limit is not None:
         q["limit"] = uint("limit", limit)
     return q
@@ -164,16 +174,9 @@ def export_filter(*, seq_from: Optional[int] = None, seq_to: Optional[int] = Non
                   target_type: Optional[str] = None, sensitive: bool = False, high_risk: bool = False,
                   ai_below: Any = None) -> Dict[str, Any]:
     """The filter JSON of an export (docs/FORMAT.md "Exports", "Filters")."""
-    f: Dict[str, Any] = {}
-    _bounds(f, seq_from, seq_to, from_, to)
-    for name, value, key in (("action_prefix", action_prefix, "action_prefix"), ("actor", actor, "actor_id"),
-                             ("target_type", target_type, "target_type")):
-        if value is not None:
-            f[key] = text(name, value)
-    if flag("sensitive", sensitive):
-        f["sensitive_only"] = True
-    if flag("high_risk", high_risk):
-        f["high_risk_only"] = True
+    texts = (("action_prefix", action_prefix, "action_prefix"), ("actor", actor, "actor_id"),
+             ("target_type", target_type, "target_type"))
+    f = _selection(seq_from, seq_to, from_, to, texts, sensitive, high_risk)
     if ai_below is not None:
         f["ai_below"] = decimal_text("ai_below", ai_below)
     return f

@@ -9,9 +9,33 @@ calls in flight have returned, and makes calls after it raise Closed.
 from __future__ import annotations
 
 import threading
-from typing import Any, Callable
+from typing import Any, Callable, TypeVar
 
 from ._errors import Closed
+
+
+_Self = TypeVar("_Self", bound="Closing")
+
+
+class Closing:
+    """close() on leaving a with-block and when garbage collected."""
+
+    __slots__ = ()
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self: _Self) -> _Self:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        try:
+            self.close()
+        except Exception:  # interpreter shutdown: the library may be gone already
+            pass
 
 
 class Guard:

@@ -9,7 +9,7 @@ from typing import Any, Dict, Iterable, List, Optional, Union
 from . import _native
 from ._convert import (PathLike, c_path, c_text, flag, json_bytes, key_text, key_texts, loads, path_text, seconds,
                        strings, text, time_text, uint)
-from ._guard import Guard
+from ._guard import Closing, Guard
 from ._keys import MasterKey, SignerKey, VerifierKey
 from ._reports import Report
 from ._tenant import Tenant
@@ -117,7 +117,7 @@ def verify(path: PathLike, *, tenants: Optional[Iterable[str]] = None, from_: Op
     return Report._from_json(loads(raw))
 
 
-class Ledger:
+class Ledger(Closing):
     """An open ledger file: any number of tenants, each with its own hash chain.
 
     Made by :func:`auditchain.open`. Use it as a context manager, or call
@@ -166,18 +166,6 @@ class Ledger:
     def closed(self) -> bool:
         """True once the ledger was closed."""
         return self._guard.closed
-
-    def __enter__(self) -> "Ledger":
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        try:
-            self.close()
-        except Exception:  # interpreter shutdown: the library may be gone already
-            pass
 
     def __repr__(self) -> str:
         state = "closed" if self.closed else "open"
