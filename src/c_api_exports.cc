@@ -1,13 +1,5 @@
 // c_api_exports.cc — the C ABI (auditchain.h): exports, bundles and the
 // operations on protected values.
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <atomic>
-#include <cerrno>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
 
 #include "auditchain/auditchain.h"
 #include "c_api_internal.hpp"
@@ -78,7 +70,6 @@ std::string summary_to_json(const ExportSummary& s) {
   out += ",\"record\":" + capi::receipt_to_json(s.record) + "}";
   return out;
 }
-
 
 }  // namespace
 

@@ -181,11 +181,12 @@ class Tally {
 
 // ---- output ------------------------------------------------------------------
 
-// Buffers output, writes it to a stream in large chunks and keeps the SHA-256
-// of everything written. In the background mode a second thread hashes and
-// writes each full chunk while the caller fills the next one (SHA-256 is most
-// of an export's work), so the stream is written from that thread while the
-// caller is inside the export.
+// Buffers output, writes it to a stream in large chunks and, when asked,
+// keeps the SHA-256 of everything written (a bundle's files; plain exports
+// are named by their entries digest instead). In the background mode a
+// second thread hashes and writes each full chunk while the caller fills the
+// next one, so the stream is written from that thread while the caller is
+// inside the export.
 class HashingWriter {
  public:
   // `what` names the output in error messages. Without `hash`, only buffers.
