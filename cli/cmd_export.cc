@@ -20,9 +20,8 @@ struct ExportArgs {
   std::string path;
   std::string tenant;
   OptionalText format;
-  TimeRange range;
-  OptionalText seq_from, seq_to, action, actor, target_type, ai_below, out, bundle, key, by;
-  std::vector<std::string> flags;
+  EntrySelection select;
+  OptionalText ai_below, out, bundle, key, by;
   bool decrypt = false;
   bool json = false;
   MasterKeyOptions keys;
@@ -30,16 +29,18 @@ struct ExportArgs {
 
 ExportFilter make_filter(const ExportArgs& a) {
   ExportFilter f;
-  f.from = a.range.from_time();
-  f.to = a.range.to_time();
+  const EntrySelection& s = a.select;
+  f.from = s.range.from_time();
+  f.to = s.range.to_time();
   if (f.from && f.to && *f.to <= *f.from) usage_error("--to", "must be later than --from");
-  f.seq_from = parse_optional_count(a.seq_from, 1);
-  f.seq_to = parse_optional_count(a.seq_to, 1);
+  f.seq_from = parse_optional_count(s.seq_from, 1);
+  f.seq_to = parse_optional_count(s.seq_to, 1);
   if (f.seq_from && f.seq_to && *f.seq_to < *f.seq_from) usage_error("--seq-to", "must not be below --seq-from");
-  f.action_prefix = a.action.get();
-  f.actor_id = a.actor.get();
-  f.target_type = a.target_type.get();
-  for (const std::string& flag : a.flags) (flag == "sensitive" ? f.sensitive_only : f.high_risk_only) = true;
+  f.action_prefix = s.action.get();
+  f.actor_id = s.actor.get();
+  f.target_type = s.target_type.get();
+  f.sensitive_only = s.sensitive();
+  f.high_risk_only = s.high_risk();
   if (a.ai_below.given()) {
     f.ai_below = Decimal::parse(a.ai_below.value, "--ai-below");
     if (f.ai_below->is_negative() || *f.ai_below > Decimal::parse("1")) {
@@ -173,15 +174,7 @@ void add_export_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--tenant", a->tenant, "The tenant to export")->required()->type_name("NAME");
   add_text_option(*cmd, "--format", a->format, "csv, jsonl or json (not with --bundle)", "FORMAT")
       ->check(CLI::IsMember({"csv", "jsonl", "json"}));
-  add_time_range(*cmd, a->range);
-  add_text_option(*cmd, "--seq-from", a->seq_from, "Only entries with seq >= N", "N");
-  add_text_option(*cmd, "--seq-to", a->seq_to, "Only entries with seq <= N (inclusive)", "N");
-  add_text_option(*cmd, "--action", a->action, "Only actions starting with PREFIX, e.g. invoice.", "PREFIX");
-  add_text_option(*cmd, "--target-type", a->target_type, "Only entries about records of type T", "T");
-  add_text_option(*cmd, "--actor", a->actor, "Only entries by actor ID", "ID");
-  one_value_per_use(cmd->add_option("--flag", a->flags, "Only entries carrying FLAG (repeatable: all must be set)"))
-      ->check(CLI::IsMember({"sensitive", "high_risk"}))
-      ->type_name("FLAG");
+  add_entry_selection(*cmd, a->select);
   add_text_option(*cmd, "--ai-below", a->ai_below,
                   "Only AI decisions whose confidence is below C (a decimal in 0..1)", "C");
   auto* out = add_text_option(*cmd, "--out", a->out, "Write to FILE (replaced once complete; default: stdout)", "FILE");

@@ -15,26 +15,25 @@ namespace {
 struct LogArgs {
   std::string path;
   std::string tenant;
-  TimeRange range;
-  OptionalText seq_from, seq_to, action, actor, target_type, target_id, limit;
-  std::vector<std::string> flags;
+  EntrySelection select;
+  OptionalText target_id, limit;
   bool json = false;
   MasterKeyOptions keys;
 };
 
 Query make_query(const LogArgs& a) {
   Query q;
-  q.recorded_from = a.range.from_time();
-  q.recorded_to = a.range.to_time();
-  q.seq_from = parse_optional_count(a.seq_from, 1).value_or(1);
-  q.seq_to = parse_optional_count(a.seq_to, 1);
-  q.action_prefix = a.action.get();
-  q.actor_id = a.actor.get();
-  q.target_type = a.target_type.get();
+  const EntrySelection& s = a.select;
+  q.recorded_from = s.range.from_time();
+  q.recorded_to = s.range.to_time();
+  q.seq_from = parse_optional_count(s.seq_from, 1).value_or(1);
+  q.seq_to = parse_optional_count(s.seq_to, 1);
+  q.action_prefix = s.action.get();
+  q.actor_id = s.actor.get();
+  q.target_type = s.target_type.get();
   q.target_id = a.target_id.get();
-  for (const std::string& flag : a.flags) {
-    (flag == "sensitive" ? q.sensitive_only : q.high_risk_only) = true;
-  }
+  q.sensitive_only = s.sensitive();
+  q.high_risk_only = s.high_risk();
   q.limit = parse_optional_count(a.limit, 1).value_or(0);
   return q;
 }
@@ -61,16 +60,8 @@ void add_log_command(CLI::App& app, int& exit_code) {
   auto a = std::make_shared<LogArgs>();
   add_ledger_argument(*cmd, a->path);
   cmd->add_option("--tenant", a->tenant, "The tenant to list")->required()->type_name("NAME");
-  add_time_range(*cmd, a->range);
-  add_text_option(*cmd, "--seq-from", a->seq_from, "Only entries with seq >= N", "N");
-  add_text_option(*cmd, "--seq-to", a->seq_to, "Only entries with seq <= N (inclusive)", "N");
-  add_text_option(*cmd, "--action", a->action, "Only actions starting with PREFIX, e.g. invoice.", "PREFIX");
-  add_text_option(*cmd, "--actor", a->actor, "Only entries by actor ID", "ID");
-  add_text_option(*cmd, "--target-type", a->target_type, "Only entries about records of type T", "T");
+  add_entry_selection(*cmd, a->select);
   add_text_option(*cmd, "--target-id", a->target_id, "Only entries about the record with id I", "I");
-  one_value_per_use(cmd->add_option("--flag", a->flags, "Only entries carrying FLAG (repeatable: all must be set)"))
-      ->check(CLI::IsMember({"sensitive", "high_risk"}))
-      ->type_name("FLAG");
   add_text_option(*cmd, "--limit", a->limit, "At most N entries", "N");
   cmd->add_flag("--json", a->json,
                 "Print each entry's canonical bytes (the exact JSON that was hashed), one per line (JSON Lines)");

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <charconv>
@@ -163,6 +164,21 @@ Ledger open_existing_for_writing(const std::string& path, const MasterKeyOptions
     throw Error(e.code(), std::string(e.what()) + " (create it with: auditchain init " + path + ")", e.field());
   }
 }
+
+void add_entry_selection(CLI::App& cmd, EntrySelection& s) {
+  add_time_range(cmd, s.range);
+  add_text_option(cmd, "--seq-from", s.seq_from, "Only entries with seq >= N", "N");
+  add_text_option(cmd, "--seq-to", s.seq_to, "Only entries with seq <= N (inclusive)", "N");
+  add_text_option(cmd, "--action", s.action, "Only actions starting with PREFIX, e.g. invoice.", "PREFIX");
+  add_text_option(cmd, "--actor", s.actor, "Only entries by actor ID", "ID");
+  add_text_option(cmd, "--target-type", s.target_type, "Only entries about records of type T", "T");
+  one_value_per_use(cmd.add_option("--flag", s.flags, "Only entries carrying FLAG (repeatable: all must be set)"))
+      ->check(CLI::IsMember({"sensitive", "high_risk"}))
+      ->type_name("FLAG");
+}
+
+bool EntrySelection::sensitive() const { return std::find(flags.begin(), flags.end(), "sensitive") != flags.end(); }
+bool EntrySelection::high_risk() const { return std::find(flags.begin(), flags.end(), "high_risk") != flags.end(); }
 
 CLI::Option* add_operator_option(CLI::App& cmd, OptionalText& actor) {
   return add_text_option(cmd, "--actor", actor,

@@ -53,6 +53,17 @@ struct TimeRange {
 };
 void add_time_range(CLI::App& cmd, TimeRange& range);
 
+// The filters `log` and `export` share: --from/--to, --seq-from/--seq-to,
+// --action, --actor, --target-type and --flag (repeatable).
+struct EntrySelection {
+  TimeRange range;
+  OptionalText seq_from, seq_to, action, actor, target_type;
+  std::vector<std::string> flags;
+  bool sensitive() const;
+  bool high_risk() const;
+};
+void add_entry_selection(CLI::App& cmd, EntrySelection& s);
+
 // A decimal integer >= `min` without sign, spaces or fraction.
 std::uint64_t parse_count(const std::string& text, std::string_view option, std::uint64_t min = 0);
 std::optional<std::uint64_t> parse_optional_count(const OptionalText& text, std::uint64_t min = 0);
