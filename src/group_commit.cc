@@ -51,15 +51,15 @@ void GroupCommit::run_batch(LedgerState& state, std::deque<AppendRequest*>& batc
       written.push_back(batch.front());
     } else {
       for (AppendRequest* r : batch) {
-        db.exec("SAVEPOINT append_request");
+        db.cached("SAVEPOINT append_request").run();
         try {
           r->write(db);
-          db.exec("RELEASE append_request");
+          db.cached("RELEASE append_request").run();
           written.push_back(r);
         } catch (const Error&) {
           r->error = std::current_exception();
-          db.exec("ROLLBACK TO append_request");
-          db.exec("RELEASE append_request");
+          db.cached("ROLLBACK TO append_request").run();
+          db.cached("RELEASE append_request").run();
         }
       }
     }

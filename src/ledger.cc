@@ -60,13 +60,13 @@ ReaderLease LedgerState::reader() {
 }
 
 std::int64_t find_tenant(Database& db, std::string_view name) {
-  Statement s = db.prepare("SELECT id FROM tenants WHERE name = ?1");
+  Statement s = db.cached("SELECT id FROM tenants WHERE name = ?1");
   s.bind(1, name);
   return s.step() ? s.column_int(0) : -1;
 }
 
 StoredHead read_head(Database& db, std::int64_t tenant_id) {
-  Statement s = db.prepare(
+  Statement s = db.cached(
       "SELECT seq, hash, recorded_at FROM entries WHERE tenant_id = ?1 ORDER BY seq DESC LIMIT 1");
   s.bind(1, tenant_id);
   StoredHead head;
@@ -80,7 +80,7 @@ StoredHead read_head(Database& db, std::int64_t tenant_id) {
 }
 
 std::uint64_t first_seq_at_or_after(Database& db, std::int64_t tenant_id, Timestamp t) {
-  Statement at = db.prepare(
+  Statement at = db.cached(
       "SELECT seq, recorded_at FROM entries WHERE tenant_id = ?1 AND seq >= ?2 ORDER BY seq LIMIT 1");
   const std::string target = t.to_string();
   std::uint64_t lo = 1;
@@ -104,7 +104,7 @@ std::uint64_t first_seq_at_or_after(Database& db, std::int64_t tenant_id, Timest
 }
 
 std::optional<Timestamp> sealed_through(Database& db, std::int64_t tenant_id) {
-  Statement s = db.prepare("SELECT max(sealed_through) FROM checkpoints WHERE tenant_id = ?1");
+  Statement s = db.cached("SELECT max(sealed_through) FROM checkpoints WHERE tenant_id = ?1");
   s.bind(1, tenant_id);
   if (!s.step() || s.column_is_null(0)) return std::nullopt;
   return Timestamp::parse(s.column_text(0), "sealed_through");
@@ -423,9 +423,9 @@ std::int64_t TenantLedger::write_events(Database& db, std::vector<Event> prepare
 
   std::optional<Statement> find_key;
   if (std::any_of(prepared.begin(), prepared.end(), [](const Event& e) { return e.idempotency_key.has_value(); })) {
-    find_key = db.prepare("SELECT seq, recorded_at, hash FROM entries WHERE tenant_id = ?1 AND idempotency_key = ?2");
+    find_key = db.cached("SELECT seq, recorded_at, hash FROM entries WHERE tenant_id = ?1 AND idempotency_key = ?2");
   }
-  Statement insert = db.prepare(
+  Statement insert = db.cached(
       "INSERT INTO entries (tenant_id, seq, recorded_at, action, actor_id, target_type, target_id, flags,"
       " idempotency_key, hash, body, merkle) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
   std::vector<Hash> completed;
@@ -511,7 +511,7 @@ std::int64_t TenantLedger::write_events(Database& db, std::vector<Event> prepare
 
 Entry TenantLedger::read(std::uint64_t seq) const {
   auto lease = state_->reader();
-  Statement s = lease.db().prepare("SELECT hash, body FROM entries WHERE tenant_id = ?1 AND seq = ?2");
+  Statement s = lease.db().cached("SELECT hash, body FROM entries WHERE tenant_id = ?1 AND seq = ?2");
   const auto max = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
   s.bind(1, id(lease.db())).bind(2, static_cast<std::int64_t>(std::min(seq, max)));
   if (seq == 0 || !s.step()) {

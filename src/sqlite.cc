@@ -36,18 +36,31 @@ Statement::Statement(sqlite3* db, std::string_view sql) : db_(db) {
 }
 
 Statement::Statement(Statement&& other) noexcept
-    : db_(std::exchange(other.db_, nullptr)), stmt_(std::exchange(other.stmt_, nullptr)) {}
+    : lent_(std::exchange(other.lent_, nullptr)),
+      db_(std::exchange(other.db_, nullptr)),
+      stmt_(std::exchange(other.stmt_, nullptr)) {}
 
 Statement& Statement::operator=(Statement&& other) noexcept {
   if (this != &other) {
-    sqlite3_finalize(stmt_);
+    this->~Statement();
+    lent_ = std::exchange(other.lent_, nullptr);
     db_ = std::exchange(other.db_, nullptr);
     stmt_ = std::exchange(other.stmt_, nullptr);
   }
   return *this;
 }
 
-Statement::~Statement() { sqlite3_finalize(stmt_); }
+Statement::~Statement() {
+  if (lent_) {
+    // Reset so that a read does not keep its snapshot open; bindings cleared
+    // so that no caller's text stays referenced.
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+    *lent_ = false;
+  } else {
+    sqlite3_finalize(stmt_);
+  }
+}
 
 Statement& Statement::bind(int i, std::int64_t v) {
   const int rc = sqlite3_bind_int64(stmt_, i, v);
@@ -122,7 +135,28 @@ Database::Database(const std::string& path, int flags) {
   sqlite3_extended_result_codes(db_, 1);
 }
 
-Database::~Database() { sqlite3_close_v2(db_); }
+Database::~Database() {
+  for (auto& [sql, entry] : cache_) sqlite3_finalize(entry->stmt);
+  sqlite3_close_v2(db_);
+}
+
+Statement Database::cached(std::string_view sql) {
+  auto it = cache_.find(std::string(sql));
+  if (it == cache_.end()) {
+    Statement compiled(db_, sql);
+    auto entry = std::make_unique<CachedStatement>();
+    entry->stmt = std::exchange(compiled.stmt_, nullptr);
+    it = cache_.emplace(std::string(sql), std::move(entry)).first;
+  }
+  CachedStatement& entry = *it->second;
+  if (entry.lent) return Statement(db_, sql);
+  entry.lent = true;
+  Statement lent;
+  lent.db_ = db_;
+  lent.stmt_ = entry.stmt;
+  lent.lent_ = &entry.lent;
+  return lent;
+}
 
 // SQLite's default busy handler sleeps up to 100 ms between tries, which
 // starves writers under contention; short jittered sleeps hand the writer lock
@@ -160,7 +194,7 @@ std::int64_t Database::pragma_int(const char* name) {
 }
 
 Transaction::Transaction(Database& db, const char* begin) : db_(db) {
-  db_.exec(begin);
+  db_.cached(begin).run();
   open_ = true;
 }
 
@@ -169,7 +203,7 @@ Transaction::~Transaction() {
 }
 
 void Transaction::commit() {
-  db_.exec("COMMIT");
+  db_.cached("COMMIT").run();
   open_ = false;
 }
 

@@ -8,8 +8,10 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "auditchain/error.hpp"
 
@@ -17,6 +19,8 @@ namespace auditchain::detail {
 
 // Throws the Error matching SQLite result `rc`; `what` says what was being done.
 [[noreturn]] void throw_sqlite(int rc, sqlite3* db, std::string_view what);
+
+class Database;
 
 class Statement {
  public:
@@ -49,6 +53,10 @@ class Statement {
   sqlite3_stmt* get() const noexcept { return stmt_; }
 
  private:
+  friend class Database;
+  // Set when the statement is lent by a Database's cache: the destructor
+  // resets it and hands it back instead of finalizing it.
+  bool* lent_ = nullptr;
   sqlite3* db_ = nullptr;
   sqlite3_stmt* stmt_ = nullptr;
 };
@@ -67,13 +75,25 @@ class Database {
   void set_busy_timeout(std::chrono::milliseconds timeout);
   void exec(const char* sql);
   Statement prepare(std::string_view sql) { return Statement(db_, sql); }
+  // A statement compiled once per connection and lent for the caller's scope:
+  // for the statements every append runs, whose compilation (with the
+  // append-only triggers) costs more than running them. The Statement must
+  // not outlive this Database. Asked for again while lent, it is compiled
+  // afresh for the second borrower.
+  Statement cached(std::string_view sql);
   std::int64_t pragma_int(const char* name);
 
   sqlite3* get() const noexcept { return db_; }
 
  private:
+  struct CachedStatement {
+    sqlite3_stmt* stmt = nullptr;
+    bool lent = false;
+  };
+
   sqlite3* db_ = nullptr;
   std::chrono::milliseconds busy_timeout_{0};
+  std::unordered_map<std::string, std::unique_ptr<CachedStatement>> cache_;
 };
 
 // Runs a transaction: commit() or the destructor's rollback.
