@@ -9,16 +9,17 @@ namespace auditchain::detail {
 void GroupCommit::submit(LedgerState& state, AppendRequest& request) {
   std::unique_lock lock(mutex_);
   queue_.push_back(&request);
+  arrived_.notify_one();
   while (!request.done) {
     if (leading_) {
       changed_.wait(lock);
       continue;
     }
-    // No commit under way: this thread leads the next one.
+    // No commit under way: this thread leads the next one, once the appends
+    // other threads have begun are queued too (or the wait is over).
     leading_ = true;
-    if (wait_.count() > 0 && queue_.size() < max_batch_) {
-      changed_.wait_for(lock, wait_, [&] { return queue_.size() >= max_batch_; });
-    }
+    const auto all_queued = [&] { return queue_.size() >= max_batch_ || queue_.size() >= under_way_; };
+    if (wait_.count() > 0 && !all_queued()) arrived_.wait_for(lock, wait_, all_queued);
     std::deque<AppendRequest*> batch;
     while (!queue_.empty() && batch.size() < max_batch_) {
       batch.push_back(queue_.front());
@@ -81,6 +82,17 @@ void GroupCommit::run_batch(LedgerState& state, std::deque<AppendRequest*>& batc
     } catch (...) {
     }
   }
+}
+
+GroupCommit::UnderWay::UnderWay(GroupCommit& commits) : commits_(commits) {
+  std::lock_guard lock(commits_.mutex_);
+  ++commits_.under_way_;
+}
+
+GroupCommit::UnderWay::~UnderWay() {
+  std::lock_guard lock(commits_.mutex_);
+  --commits_.under_way_;
+  commits_.arrived_.notify_one();
 }
 
 std::size_t GroupCommit::commits() const {

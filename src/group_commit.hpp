@@ -5,9 +5,14 @@
 // (up to a batch), writes them in one transaction — each inside a savepoint,
 // so that a request refused in the transaction (a sealed period, an
 // idempotency clash) is rolled back alone — and commits once: one flush for
-// the whole batch. Requests arriving meanwhile form the next batch. Each
-// append returns when its request's commit is durable, or fails with the
-// error of its own request or of the commit it was part of.
+// the whole batch. Requests arriving meanwhile form the next batch. Before it
+// takes the batch, the leader waits (up to the configured wait) while appends
+// other threads have begun are not yet queued — threads still validating
+// their events, or just released by the previous commit — so that a steady
+// set of appending threads shares each commit instead of splitting into
+// two alternating halves; with no other append under way it never waits.
+// Each append returns when its request's commit is durable, or fails with
+// the error of its own request or of the commit it was part of.
 #pragma once
 
 #include <chrono>
@@ -39,11 +44,25 @@ class GroupCommit {
  public:
   // Defaults of OpenOptions::group_commit_max_batch and group_commit_wait.
   static constexpr std::size_t kDefaultMaxBatch = 256;
+  static constexpr std::chrono::microseconds kDefaultWait{500};
 
   GroupCommit(std::size_t max_batch, std::chrono::microseconds wait) : max_batch_(max_batch), wait_(wait) {}
 
   // Queues `request` and returns once it is committed; rethrows its error.
   void submit(LedgerState& state, AppendRequest& request);
+
+  // An append call under way, from its start (before its events are
+  // validated) until it returns: what a leader waits for.
+  class UnderWay {
+   public:
+    explicit UnderWay(GroupCommit& commits);
+    UnderWay(const UnderWay&) = delete;
+    UnderWay& operator=(const UnderWay&) = delete;
+    ~UnderWay();
+
+   private:
+    GroupCommit& commits_;
+  };
 
   // Batches committed and requests in them, since the ledger was opened.
   std::size_t commits() const;
@@ -62,8 +81,10 @@ class GroupCommit {
   const std::size_t max_batch_;
   const std::chrono::microseconds wait_;
   mutable std::mutex mutex_;
-  std::condition_variable changed_;
+  std::condition_variable changed_;  // a batch finished
+  std::condition_variable arrived_;  // a request was queued or an append returned
   std::deque<AppendRequest*> queue_;
+  std::size_t under_way_ = 0;
   bool leading_ = false;
   std::size_t commits_ = 0;
   std::size_t requests_ = 0;

@@ -363,6 +363,7 @@ std::vector<Receipt> TenantLedger::append_batch(std::span<const Event> events) {
 
 std::vector<Receipt> TenantLedger::append_events(std::span<const Event> events, const AppendHook* hook) {
   if (events.empty()) return {};
+  const detail::GroupCommit::UnderWay under_way(*state_->commits);
   if (events.size() > detail::Limits::kBatch) {
     throw Error(ErrorCode::kInvalidArgument,
                 "a batch holds at most " + std::to_string(detail::Limits::kBatch) + " events", "batch");

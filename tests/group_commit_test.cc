@@ -6,6 +6,7 @@
 // append become the leader (it then waits for the writer with its batch of
 // one), queues the others behind it, and lets go.
 #include <atomic>
+#include <chrono>
 #include <map>
 #include <thread>
 
@@ -190,6 +191,51 @@ TEST(GroupCommitOptions, ABatchOfNoneIsRefused) {
   o.group_commit_max_batch = 1;
   o.group_commit_wait = std::chrono::seconds(5);
   EXPECT_AUDITCHAIN_ERROR(Ledger::open(dir.file("a.ledger"), o), ErrorCode::kInvalidArgument, "group_commit_wait");
+}
+
+// A leader waits for appends other threads have begun (here: one the test
+// marks as under way, and one queued meanwhile) and commits them together.
+TEST(GroupCommitWaitTest, TheLeaderWaitsForAppendsAlreadyUnderWay) {
+  ScratchDir dir;
+  OpenOptions options;
+  options.group_commit_wait = std::chrono::seconds(1);
+  Ledger ledger = Ledger::open(dir.file("audit.ledger"), options);
+  TenantLedger acme = ledger.tenant("acme", TenantMode::kCreateIfMissing);
+  detail::GroupCommit& commits = *ledger.state()->commits;
+  const auto wait_until = [](auto done) {
+    while (!done()) std::this_thread::yield();
+  };
+  const std::size_t commits_before = commits.commits();
+  const std::size_t requests_before = commits.requests();
+  std::thread first, second;
+  {
+    const detail::GroupCommit::UnderWay begun(commits);  // an append that has not queued yet
+    first = std::thread([&] { acme.append(make_event("invoice.create", "u:first")); });
+    // The first append leads, and waits: one append under way is not queued.
+    wait_until([&] { return commits.leading() && commits.queued() == 1; });
+    second = std::thread([&] { acme.append(make_event("invoice.update", "u:second")); });
+    wait_until([&] { return commits.queued() == 2; });
+    EXPECT_EQ(commits.commits(), commits_before);  // still waiting for the one begun
+  }
+  // Once that append is over, nothing under way is left unqueued: one commit.
+  first.join();
+  second.join();
+  EXPECT_EQ(commits.commits() - commits_before, 1u);
+  EXPECT_EQ(commits.requests() - requests_before, 2u);
+  EXPECT_EQ(acme.head().seq, 2u);
+}
+
+// The wait is bounded: an append begun but never queued does not hold the
+// others back for longer than the wait.
+TEST(GroupCommitWaitTest, AnAppendThatNeverQueuesDelaysOthersOnlyByTheWait) {
+  ScratchDir dir;
+  OpenOptions options;
+  options.group_commit_wait = std::chrono::microseconds(200);
+  Ledger ledger = Ledger::open(dir.file("audit.ledger"), options);
+  TenantLedger acme = ledger.tenant("acme", TenantMode::kCreateIfMissing);
+  const detail::GroupCommit::UnderWay stuck(*ledger.state()->commits);
+  for (int i = 0; i < 3; ++i) acme.append(make_event("invoice.create", "u:alice"));
+  EXPECT_EQ(acme.head().seq, 3u);
 }
 
 }  // namespace

@@ -85,12 +85,14 @@ struct OpenOptions {
   // only once its entries are durable, chains keep their order, and a failed
   // commit fails exactly the appends that were in it. At most
   // `group_commit_max_batch` appends share a commit (default 256; 1 turns
-  // sharing off). The thread that commits first waits up to
-  // `group_commit_wait` for more appends to arrive (default 0: it does not
-  // wait — appends arriving while a commit is being flushed form the next
-  // batch by themselves, so a lone append is never delayed).
+  // sharing off). Before it commits, the thread that leads a commit waits
+  // up to `group_commit_wait` (default 500 µs; 0: never) while appends other
+  // threads have already begun are not yet queued — still validating their
+  // events, or just returning from the previous commit — so that a steady
+  // set of appending threads shares each flush. With no other append under
+  // way it does not wait: a lone append is never delayed.
   std::size_t group_commit_max_batch = 256;
-  std::chrono::microseconds group_commit_wait{0};
+  std::chrono::microseconds group_commit_wait{500};
 };
 
 enum class TenantMode {
