@@ -156,6 +156,11 @@ void prepare_file(Database& db, const std::string& path, bool may_create) {
     kind = classify(db);
   } catch (const Error& e) {
     if (e.code() == ErrorCode::kNotALedger) not_a_ledger(path, "not an SQLite database");
+    // SQLite refusing the header or schema ("unsupported file format",
+    // "malformed database schema"): a damaged file, not a bug; say which.
+    if (e.code() == ErrorCode::kInternal || e.code() == ErrorCode::kCorrupt) {
+      throw Error(ErrorCode::kCorrupt, path + " is damaged: " + e.what());
+    }
     throw;
   }
   if (kind == FileKind::kForeign) not_a_ledger(path, "an SQLite database of another application");
@@ -397,13 +402,15 @@ std::vector<Receipt> TenantLedger::append_events(std::span<const Event> events, 
   request.after_commit = [&] { detail::maybe_auto_checkpoint(*state_, tenant_id, name_); };
   state_->check_open();
   state_->commits->submit(*state_, request);
+  // Only now: a tenant created by a commit that failed does not exist, and
+  // its row id may go to the next tenant created.
+  tenant_id_ = tenant_id;
   return receipts;
 }
 
 std::int64_t TenantLedger::write_events(Database& db, std::vector<Event> prepared, const AppendHook* hook,
                                         std::vector<Receipt>& receipts) {
   const std::int64_t tenant_id = detail::ensure_tenant(*state_, db, name_);
-  tenant_id_ = tenant_id;
   detail::StoredHead head = detail::read_head(db, tenant_id);
   if (head.seq == 0) head.hash = genesis();
   Timestamp now = Timestamp::now();

@@ -168,11 +168,12 @@ const std::vector<std::string>& ledger_tables() {
 }
 
 FileKind classify(Database& db) {
-  // Reading the header is what fails on a file that is not SQLite at all.
-  const std::int64_t app_id = db.pragma_int("application_id");
-  if (app_id == kApplicationId) return FileKind::kLedger;
+  // Reading the header and the schema is what fails on a file that is not
+  // SQLite at all, or a damaged one: here, before anything else reads them.
   Statement count(db.get(), "SELECT count(*) FROM sqlite_schema");
   count.step();
+  const std::int64_t app_id = db.pragma_int("application_id");
+  if (app_id == kApplicationId) return FileKind::kLedger;
   if (app_id == 0 && count.column_int(0) == 0) return FileKind::kEmpty;
   return FileKind::kForeign;
 }

@@ -203,7 +203,15 @@ Transaction::~Transaction() {
 }
 
 void Transaction::commit() {
-  db_.cached("COMMIT").run();
+  Statement commit = db_.cached("COMMIT");
+  const int rc = sqlite3_step(commit.get());
+  if (rc != SQLITE_DONE) {
+    // A commit that cannot write (full disk, I/O error) is rolled back by
+    // SQLite, any other by the destructor: the message says so, and where.
+    const char* file = sqlite3_db_filename(db_.get(), "main");
+    throw_sqlite(rc, db_.get(),
+                 std::string("committing to ") + (file && *file ? file : "the database") + " (rolled back)");
+  }
   open_ = false;
 }
 

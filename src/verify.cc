@@ -726,7 +726,11 @@ class TenantVerifier {
 // Entries whose tenant_id names no tenant: found by stepping through the
 // distinct tenant ids of the (tenant_id, seq) index, not by scanning the table.
 void check_orphans(Database& db, std::vector<Finding>& findings) {
-  Statement next_id = db.prepare("SELECT tenant_id FROM entries WHERE tenant_id > ?1 ORDER BY tenant_id LIMIT 1");
+  // Integers only: a tampered table may hold ids of other types, which read
+  // back as integers that would send the walk in circles.
+  Statement next_id = db.prepare(
+      "SELECT tenant_id FROM entries WHERE tenant_id > ?1 AND typeof(tenant_id) = 'integer'"
+      " ORDER BY tenant_id LIMIT 1");
   Statement known = db.prepare("SELECT 1 FROM tenants WHERE id = ?1");
   Statement count = db.prepare("SELECT count(*) FROM entries WHERE tenant_id = ?1");
   std::int64_t id = std::numeric_limits<std::int64_t>::min();
@@ -769,11 +773,21 @@ VerifyReport verify(const std::string& path, const VerifyOptions& options) {
     }
   } catch (const Error& e) {
     if (e.code() == ErrorCode::kNotALedger) throw Error(ErrorCode::kNotALedger, path + " is not an auditchain ledger");
+    // SQLite refusing the file's header or schema ("unsupported file format",
+    // "malformed database schema") is a damaged file, not a bug; say which.
+    if (e.code() == ErrorCode::kInternal || e.code() == ErrorCode::kCorrupt) {
+      throw Error(ErrorCode::kCorrupt, path + " is damaged: " + e.what());
+    }
     throw;
   }
   VerifyReport report;
   report.path = path;
   report.format_version = static_cast<int>(db.pragma_int("user_version"));
+  // Only a damaged or foreign file has our application id but no version.
+  if (report.format_version < 1) {
+    throw Error(ErrorCode::kNotALedger, path + " is not an auditchain ledger (no valid format version: " +
+                                            std::to_string(report.format_version) + ")");
+  }
   if (report.format_version > kFormatVersion) {
     throw Error(ErrorCode::kUnsupportedVersion, path + " has ledger format " + std::to_string(report.format_version) +
                                                     "; this auditchain reads up to " + std::to_string(kFormatVersion));
@@ -784,6 +798,21 @@ VerifyReport verify(const std::string& path, const VerifyOptions& options) {
   for (const char* table : {"meta", "tenants", "entries"}) {
     if (!has_table(db, table)) {
       throw Error(ErrorCode::kCorrupt, path + " has no " + table + " table; nothing can be verified");
+    }
+  }
+  // The columns the walk reads. A table rebuilt without them is reported
+  // here, not as a failed query deep in the walk (which would read as a bug).
+  for (const char* columns :
+       {"SELECT key, value FROM meta", "SELECT id, name, genesis FROM tenants",
+        "SELECT tenant_id, seq, recorded_at, action, actor_id, target_type, target_id, flags, idempotency_key, hash,"
+        " body, merkle FROM entries",
+        "SELECT tenant_id, tree_size, root, sealed_through, note FROM checkpoints"}) {
+    sqlite3_stmt* probe = nullptr;
+    const int rc = sqlite3_prepare_v2(db.get(), columns, -1, &probe, nullptr);
+    sqlite3_finalize(probe);
+    if (rc != SQLITE_OK) {
+      throw Error(ErrorCode::kCorrupt, path + ": the ledger's tables were altered (" + sqlite3_errmsg(db.get()) +
+                                           "); nothing can be verified");
     }
   }
   {
