@@ -26,6 +26,7 @@ void add_retention_command(CLI::App& app, int& exit_code);
 void add_purge_command(CLI::App& app, int& exit_code);
 void add_rotate_key_command(CLI::App& app, int& exit_code);
 void add_export_command(CLI::App& app, int& exit_code);
+void add_backup_command(CLI::App& app, int& exit_code);
 void add_demo_command(CLI::App& app, int& exit_code);
 
 }  // namespace auditchain::cli

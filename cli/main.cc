@@ -45,6 +45,7 @@ int main(int argc, char** argv) {
       "  auditchain export audit.db --tenant acme --format csv --out acme.csv\n"
       "  auditchain export audit.db --tenant acme --bundle exports/acme --key keys/audit.key\n"
       "  auditchain verify exports/acme --key keys/audit.pub\n"
+      "  auditchain backup audit.db backups/audit-2026-11-21.db\n"
       "Run 'auditchain COMMAND --help' for a command's options.");
   int exit_code = 0;
   auditchain::cli::add_init_command(app, exit_code);
@@ -65,6 +66,7 @@ int main(int argc, char** argv) {
   auditchain::cli::add_purge_command(app, exit_code);
   auditchain::cli::add_rotate_key_command(app, exit_code);
   auditchain::cli::add_export_command(app, exit_code);
+  auditchain::cli::add_backup_command(app, exit_code);
   auditchain::cli::add_demo_command(app, exit_code);
   // CLI11 would answer a mistyped command with "A subcommand is required".
   if (argc > 1 && argv[1][0] != '-') {

@@ -38,6 +38,7 @@
 #include "auditchain/visibility.hpp"
 #include "auditchain/protect.hpp"
 #include "auditchain/timestamp.hpp"
+#include "auditchain/verify.hpp"
 
 namespace auditchain {
 
@@ -290,6 +291,41 @@ class AUDITCHAIN_API TenantLedger {
   std::string name_;
 };
 
+// Progress of a backup's copy: database pages copied so far, of
+// `pages_total` (the snapshot's size, the same in every call). The last call
+// has pages_done == pages_total; verifying the copy reports through
+// BackupOptions::verify.progress.
+struct BackupProgress {
+  std::uint64_t pages_done = 0;
+  std::uint64_t pages_total = 0;
+};
+
+struct BackupOptions {
+  // Replace a file already at the destination. Default: false.
+  bool overwrite = false;
+  // How the copy is verified once written: hashing threads, verifier keys,
+  // trusted checkpoints, progress. The whole copy is always verified, so
+  // `tenants`, `from` and `to` must stay empty (kInvalidArgument otherwise).
+  VerifyOptions verify;
+  // Called after each step of the copy, from the calling thread. May be
+  // empty. An exception it throws stops the backup (nothing is left behind)
+  // and reaches the caller.
+  std::function<void(const BackupProgress&)> progress;
+};
+
+// What a backup wrote and what verifying it found.
+struct BackupReport {
+  std::string source;        // the ledger file copied
+  std::string path;          // the copy
+  std::uint64_t bytes = 0;   // the copy's size
+  std::uint64_t pages = 0;   // SQLite pages copied
+  // The copy's verification, every tenant: entries and head per tenant, and
+  // the findings. Its path is the copy's.
+  VerifyReport verification;
+  // True when the copy verified; only then is there a file at `path`.
+  bool valid() const noexcept { return verification.valid(); }
+};
+
 class AUDITCHAIN_API Ledger {
  public:
   // Opens the ledger file at `path`, creating it when allowed and missing.
@@ -327,6 +363,24 @@ class AUDITCHAIN_API Ledger {
   // kNotFound; with kCreateIfMissing it is created. A name must be 1..128
   // bytes of UTF-8 without control characters (kInvalidArgument otherwise).
   TenantLedger tenant(std::string_view name, TenantMode mode = TenantMode::kMustExist);
+
+  // Copies the ledger to the file `dest` while other threads and processes go
+  // on appending: the copy is one consistent snapshot, taken with SQLite's
+  // backup API from a read connection of its own. It is written under a
+  // temporary name in dest's directory as a self-contained database (no -wal
+  // file needed), flushed to disk, verified in full, and only then renamed to
+  // `dest` (and the directory flushed), so that nothing at `dest` is ever a
+  // partial or unverified copy. Works on a read-only Ledger too.
+  // Returns the report. When the copy does not verify (the ledger itself has
+  // findings), it is removed and the report's valid() is false: nothing is
+  // left at `dest` and an existing file there is untouched.
+  // Throws Error with field "dest": kAlreadyExists (a file at `dest` without
+  // options.overwrite), kInvalidArgument (dest is the ledger or one of its
+  // -wal, -shm, -journal files, or a directory, or has a -wal or -journal file
+  // beside it that SQLite would apply to the copy), kIo (dest's directory
+  // cannot be written); kInvalidArgument with field "verify.<member>" (see
+  // BackupOptions); kClosed. Nothing is left behind on failure.
+  [[nodiscard]] BackupReport backup(const std::string& dest, const BackupOptions& options = {}) const;
 
   // Releases the file. Safe to call twice. Afterwards every call on this
   // Ledger and its TenantLedger handles fails with kClosed; cursors already
