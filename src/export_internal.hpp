@@ -5,12 +5,14 @@
 
 #include <sodium.h>
 
+#include <array>
 #include <condition_variable>
 #include <cstdint>
 #include <exception>
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -141,6 +143,9 @@ void export_in_parallel(Database& db, const LedgerState& state, const std::strin
 class Tally {
  public:
   Tally();
+  // Not copied: the counters last used are found through pointers into the maps.
+  Tally(const Tally&) = delete;
+  Tally& operator=(const Tally&) = delete;
   // `entry_hash`: the entry's 32-byte hash, for the entries digest.
   // Throws Error(kCorrupt) when the amount is not a decimal.
   void add(const EntryFields& f, std::string_view entry_hash) {
@@ -151,7 +156,19 @@ class Tally {
   // on the order entries come in: threads may count apart and merge().
   void count(const EntryFields& f);
   // The number of entries, first and last seq and the digest, in export order.
-  void add_entry(std::uint64_t seq, std::string_view entry_hash);
+  void add_entry(std::uint64_t seq, std::string_view entry_hash) {
+    add_seq(seq);
+    add_to_digest(entry_hash);
+  }
+  // add_entry() in two halves, for a caller that hashes on another thread: the
+  // count and the seqs, and the entry hashes (any number of them at once), each
+  // in export order.
+  void add_seq(std::uint64_t seq) noexcept {
+    ++entries_;
+    if (!first_) first_ = seq;
+    last_ = seq;
+  }
+  void add_to_digest(std::string_view entry_hashes) noexcept;
   // Adds `other`'s counts and totals (not its entries or digest).
   void merge(const Tally& other);
   std::uint64_t entries() const noexcept { return entries_; }
@@ -177,6 +194,19 @@ class Tally {
   };
   std::map<std::string, Total, std::less<>> totals_;
   crypto_hash_sha256_state digest_;
+  // Every entry adds to the counter of its action and, when it has an amount,
+  // to the total of its currency. The counters last used are remembered (map
+  // nodes never move), by a hash of the action, so that an entry seldom needs
+  // a lookup in the maps.
+  std::uint64_t& action_count(std::string_view action);
+  Total& total_of(std::string_view currency);
+  struct ActionCounter {
+    const std::string* action = nullptr;
+    std::uint64_t* count = nullptr;
+  };
+  std::array<ActionCounter, 64> recent_actions_{};
+  const std::string* recent_currency_ = nullptr;
+  Total* recent_total_ = nullptr;
 };
 
 // ---- output ------------------------------------------------------------------
@@ -186,7 +216,8 @@ class Tally {
 // are named by their entries digest instead). In the background mode a
 // second thread hashes and writes each full chunk while the caller fills the
 // next one, so the stream is written from that thread while the caller is
-// inside the export.
+// inside the export; text the caller formatted in buffers of its own can be
+// handed over, to be written from there without another copy.
 class HashingWriter {
  public:
   // `what` names the output in error messages. Without `hash`, only buffers.
@@ -199,8 +230,12 @@ class HashingWriter {
   // Append here, then call maybe_flush().
   std::string& buffer() noexcept { return buffer_; }
   void maybe_flush() {
-    if (buffer_.size() >= kChunk) flush();
+    if (queued_size_ + buffer_.size() >= kChunk) flush();
   }
+  // Takes `text` to write after what was appended or handed over before, and
+  // leaves in its place an empty string to reuse (with the capacity of one
+  // taken earlier). May flush().
+  void hand_over(std::string& text);
   // Writes what is buffered (or hands it to the background thread). Throws
   // Error(kIo), also for a chunk the background thread failed to write.
   void flush();
@@ -213,16 +248,26 @@ class HashingWriter {
   void work();
   void wait_idle();
   void stop() noexcept;
+  // A string from spare_ (or a new one), to swap with one taken.
+  std::string take_spare();
 
   std::ostream& out_;
   std::string what_;
   std::string buffer_;
   bool hash_;
   crypto_hash_sha256_state sha_;
-  // Background mode: `pending_` belongs to the thread while `busy_` is set.
+  // Background mode: what the next flush() hands to the thread, in order:
+  // `queued_`, then `buffer_`; `queued_size_` bytes in all. Strings the
+  // thread has written are kept in `spare_` for hand_over() to give back.
+  std::vector<std::string> queued_;
+  std::size_t queued_size_ = 0;
+  std::vector<std::string> spare_;
+  // Background mode: `pending_texts_`, then `pending_` (written in that
+  // order), belong to the thread while `busy_` is set.
   std::thread thread_;
   std::mutex mutex_;
   std::condition_variable changed_;
+  std::vector<std::string> pending_texts_;
   std::string pending_;
   bool busy_ = false;
   bool stopping_ = false;

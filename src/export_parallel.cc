@@ -7,6 +7,11 @@
 // of entries, first and last seq, the entries digest) is kept while writing.
 // Entries holding protected values are formatted by the calling thread, which
 // alone may use the database to tell an erased value from an encrypted one.
+//
+// The calling thread sets the pace (reading from SQLite is its alone), so
+// what can leave it does: the entries digest of a chunk, a SHA-256 over its
+// hashes in order, is taken by a worker while the next chunk is formatted,
+// and a block's formatted rows go to the writer as they are, not copied.
 #include <algorithm>
 #include <atomic>
 #include <limits>
@@ -17,6 +22,10 @@
 #include "export_internal.hpp"
 #include "sha256.hpp"
 #include "workers.hpp"
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace auditchain::detail {
 namespace {
@@ -44,9 +53,38 @@ struct Row {
 struct Formatter {
   FieldScratch scratch;
   EntryFields fields;
+  // The last recorded_at found canonical: the entries of a batch share it.
+  std::string canonical_time;
+  std::optional<DecodedEntry> decoded;  // for what the scanner does not read
   Tally tally;
-  std::string hash_hex;
+  char hash_hex[2 * Hash::kSize];
 };
+
+// Writes the lowercase hex of a 32-byte hash to `out` (64 bytes).
+void hash_to_hex(const char* hash, char* out) noexcept {
+#if defined(__SSE2__)
+  const __m128i low_nibble = _mm_set1_epi8(0x0f);
+  const auto digits = [](__m128i nibbles) {
+    // '0' + n, and 'a' - 10 + n above 9.
+    const __m128i letters = _mm_and_si128(_mm_cmpgt_epi8(nibbles, _mm_set1_epi8(9)), _mm_set1_epi8('a' - '0' - 10));
+    return _mm_add_epi8(_mm_add_epi8(nibbles, _mm_set1_epi8('0')), letters);
+  };
+  for (int half = 0; half < 2; ++half) {
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(hash + 16 * half));
+    const __m128i high = _mm_and_si128(_mm_srli_epi16(bytes, 4), low_nibble);
+    const __m128i low = _mm_and_si128(bytes, low_nibble);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 32 * half), digits(_mm_unpacklo_epi8(high, low)));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 32 * half + 16), digits(_mm_unpackhi_epi8(high, low)));
+  }
+#else
+  static constexpr char kDigits[] = "0123456789abcdef";
+  for (std::size_t i = 0; i < Hash::kSize; ++i) {
+    const auto b = static_cast<unsigned char>(hash[i]);
+    out[2 * i] = kDigits[b >> 4];
+    out[2 * i + 1] = kDigits[b & 0xf];
+  }
+#endif
+}
 
 struct Chunk {
   std::string arena;
@@ -87,10 +125,12 @@ class ParallelExport {
   void run() {
     if (rows_.get() == nullptr) return;
     const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-    formatters_.resize(cores);
+    formatters_ = std::vector<Formatter>(cores);  // not movable: made in place
+    // Declared before the workers, so that when an error leaves this function
+    // the workers stop (finishing the chunk they are on) before the chunks go.
+    Chunk chunks[2];
     Workers workers(cores - 1);
     ExportProgress progress{0, range_.size()};
-    Chunk chunks[2];
     Chunk* current = &chunks[0];
     Chunk* next = &chunks[1];
     fill(*current);
@@ -105,6 +145,7 @@ class ParallelExport {
       std::swap(current, next);
     }
     workers.finish();
+    tally_.add_to_digest(hashes_[gathering_]);
     for (const Formatter& f : formatters_) tally_.merge(f.tally);
   }
 
@@ -132,15 +173,20 @@ class ParallelExport {
     if (c.outputs.size() < blocks) c.outputs.resize(blocks);
   }
 
+  // The workers format `c`; one of them first adds the hashes gathered by the
+  // last emit() to the entries digest.
   void start(Workers& workers, Chunk& c) {
     c.next.store(0, std::memory_order_relaxed);
     next_formatter_.store(0, std::memory_order_relaxed);
+    to_digest_ = &hashes_[gathering_];
+    digest_taken_.store(false, std::memory_order_relaxed);
     workers.start([this, &c] { work(c); });
   }
 
   // Claims blocks of rows until none are left. Never throws: a row's failure
   // is kept for the calling thread to rethrow in order.
   void work(Chunk& c) noexcept {
+    if (!digest_taken_.exchange(true, std::memory_order_relaxed)) tally_.add_to_digest(*to_digest_);
     Formatter& f = formatters_[next_formatter_.fetch_add(1, std::memory_order_relaxed) % formatters_.size()];
     for (;;) {
       const std::size_t first = c.next.fetch_add(kBlock, std::memory_order_relaxed);
@@ -163,23 +209,35 @@ class ParallelExport {
 
   // Reads the row's bytes into `f.fields`: the scanner, or the strict decoder
   // for what the scanner does not read.
-  void read_fields(std::uint64_t seq, std::string_view bytes, FieldScratch& scratch, EntryFields& fields,
-                   std::optional<DecodedEntry>& decoded) const {
-    scratch.reset();
-    if (scan_entry(bytes, fields, scratch) && Timestamp::is_canonical(fields.recorded_at)) return;
-    scratch.reset();
+  void read_fields(std::uint64_t seq, std::string_view bytes, Formatter& f) const {
+    f.scratch.reset();
+    if (scan_entry(bytes, f.fields, f.scratch) && canonical_time(f)) return;
+    decode_fields(seq, bytes, f);
+  }
+
+  static bool canonical_time(Formatter& f) {
+    const std::string_view t = f.fields.recorded_at;
+    if (t == f.canonical_time) return true;
+    if (!Timestamp::is_canonical(t)) return false;
+    f.canonical_time = t;
+    return true;
+  }
+
+  [[gnu::noinline]] void decode_fields(std::uint64_t seq, std::string_view bytes, Formatter& f) const {
+    f.scratch.reset();
     try {
-      decoded = decode_entry(bytes);
+      f.decoded = decode_entry(bytes);
     } catch (const DecodeError& e) {
       throw corrupt(seq, tenant_, std::string("cannot be decoded: ") + e.what());
     }
-    fields_from_entry(decoded->entry, decoded->ledger_id, fields, scratch);
-    fields.protected_values = !decoded->envelopes.empty();
+    fields_from_entry(f.decoded->entry, f.decoded->ledger_id, f.fields, f.scratch);
+    f.fields.protected_values = !f.decoded->envelopes.empty();
   }
 
   void format(const Chunk& c, Row& r, Formatter& f, std::string& out) const {
-    std::optional<DecodedEntry> decoded;
-    read_fields(r.seq, c.view(r.body_at, r.body_size), f.scratch, f.fields, decoded);
+    // The fields may point into the decoded entry of this row, never of an earlier one.
+    if (f.decoded) f.decoded.reset();
+    read_fields(r.seq, c.view(r.body_at, r.body_size), f);
     const EntryFields& e = f.fields;
     if (e.tenant != tenant_) throw corrupt(r.seq, tenant_, "names tenant \"" + std::string(e.tenant) + "\"");
     if (e.ledger != state_.ledger_id) throw corrupt(r.seq, tenant_, "names ledger " + std::string(e.ledger));
@@ -196,7 +254,7 @@ class ParallelExport {
     r.out_size = static_cast<std::uint32_t>(out.size() - r.out_at);
   }
 
-  void append(std::string& out, const Chunk& c, const Row& r, const EntryFields& shown, std::string& hash_hex) const {
+  void append(std::string& out, const Chunk& c, const Row& r, const EntryFields& shown, char* hash_hex) const {
     switch (format_) {
       case ExportFormat::kJsonLines:
         out += c.view(r.body_at, r.body_size);
@@ -205,57 +263,59 @@ class ParallelExport {
       case ExportFormat::kJson:
         out += c.view(r.body_at, r.body_size);
         break;
-      case ExportFormat::kCsv: {
-        const std::string_view h = c.view(r.hash_at, r.hash_size);
-        static constexpr char kDigits[] = "0123456789abcdef";
-        hash_hex.resize(2 * h.size());  // no allocation after the first row
-        for (std::size_t i = 0; i < h.size(); ++i) {
-          const auto b = static_cast<unsigned char>(h[i]);
-          hash_hex[2 * i] = kDigits[b >> 4];
-          hash_hex[2 * i + 1] = kDigits[b & 0xf];
-        }
-        append_csv_row(out, shown, hash_hex);
+      case ExportFormat::kCsv:
+        // format() checked that the stored hash has Hash::kSize bytes.
+        hash_to_hex(c.arena.data() + r.hash_at, hash_hex);
+        append_csv_row(out, shown, std::string_view(hash_hex, 2 * Hash::kSize));
         break;
+    }
+  }
+
+  // Writes the chunk's matching rows in order, and gathers their hashes for
+  // the entries digest (into the buffer the workers are not reading).
+  void emit(Chunk& c) {
+    gathering_ ^= 1;
+    std::string& hashes = hashes_[gathering_];
+    hashes.clear();
+    for (std::size_t first = 0; first < c.size; first += kBlock) {
+      const std::size_t last = std::min(c.size, first + kBlock);
+      // A block's output holds its matching rows one after the other: unless
+      // a row is still to be formatted here, or JSON needs commas between
+      // them, the writer takes it whole, without a copy.
+      bool whole = format_ != ExportFormat::kJson;
+      for (std::size_t i = first; i < last; ++i) {
+        const Row& r = c.rows[i];
+        if (r.failure) std::rethrow_exception(r.failure);
+        if (!r.matched) continue;
+        tally_.add_seq(r.seq);
+        hashes += c.view(r.hash_at, r.hash_size);
+        if (format_ == ExportFormat::kCsv && r.protected_values) whole = false;
+      }
+      std::string& out = c.outputs[first / kBlock];
+      if (!whole) {
+        write_rows(c, first, last);
+      } else if (!out.empty()) {
+        writer_.hand_over(out);
       }
     }
   }
 
-  // Writes the chunk's matching rows in order.
-  void emit(const Chunk& c) {
+  // Writes the matching rows of [first, last) one by one.
+  void write_rows(const Chunk& c, std::size_t first, std::size_t last) {
     std::string& buf = writer_.buffer();
-    // Consecutive matching rows of a block sit one after the other in its
-    // output, so they are copied as one run.
-    const std::string* run = nullptr;
-    std::size_t run_at = 0;
-    std::size_t run_end = 0;
-    const auto flush_run = [&] {
-      if (run != nullptr) buf.append(*run, run_at, run_end - run_at);
-      run = nullptr;
-      writer_.maybe_flush();
-    };
-    for (std::size_t i = 0; i < c.size; ++i) {
+    const std::string& out = c.outputs[first / kBlock];
+    for (std::size_t i = first; i < last; ++i) {
       const Row& r = c.rows[i];
-      if (r.failure) std::rethrow_exception(r.failure);
       if (!r.matched) continue;
-      tally_.add_entry(r.seq, c.view(r.hash_at, r.hash_size));
-      const std::string& out = c.outputs[i / kBlock];
-      if (format_ == ExportFormat::kJson) {
-        flush_run();
-        if (tally_.entries() > 1) buf += ',';
-        buf.append(out, r.out_at, r.out_size);
-      } else if (format_ == ExportFormat::kCsv && r.protected_values) {
-        flush_run();
+      if (format_ == ExportFormat::kJson && wrote_any_) buf += ',';
+      if (format_ == ExportFormat::kCsv && r.protected_values) {
         append(buf, c, r, shown_with_markers(c, r), hash_hex_);
-      } else if (run == &out && r.out_at == run_end) {
-        run_end += r.out_size;
       } else {
-        flush_run();
-        run = &out;
-        run_at = r.out_at;
-        run_end = r.out_at + r.out_size;
+        buf.append(out, r.out_at, r.out_size);
       }
+      wrote_any_ = true;
+      writer_.maybe_flush();
     }
-    flush_run();
   }
 
   // The entry with its protected values as markers, from the database's
@@ -288,7 +348,15 @@ class ParallelExport {
   bool done_ = false;
   std::vector<Formatter> formatters_;
   std::atomic<std::size_t> next_formatter_{0};
-  std::string hash_hex_;
+  // The hashes of the matching entries of the last two chunks written: emit()
+  // fills hashes_[gathering_], the workers then digest it while emit() fills
+  // the other one.
+  std::string hashes_[2];
+  std::size_t gathering_ = 0;
+  bool wrote_any_ = false;  // JSON: a comma goes before every entry but the first
+  const std::string* to_digest_ = nullptr;  // what the running job digests
+  std::atomic<bool> digest_taken_{false};
+  char hash_hex_[2 * Hash::kSize];
   Entry shown_entry_;
   FieldScratch shown_scratch_;
   EntryFields shown_fields_;

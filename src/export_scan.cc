@@ -2,7 +2,6 @@
 #include "export_scan.hpp"
 
 #include <bit>
-#include <charconv>
 #include <cstring>
 #include <stdexcept>
 
@@ -26,8 +25,9 @@ std::string& FieldScratch::next() {
 namespace {
 
 // What marks a protection envelope inside canonical JSON text. Inside a string
-// the quotes would be escaped, so this only ever matches an object.
-constexpr std::string_view kEnvelopeMark = "{\"$protected\":";
+// the quotes would be escaped, so it can only begin at an object's opening
+// brace, where value() looks for it.
+constexpr char kEnvelopeMark[] = "{\"$protected\":";
 
 // Reads canonical entry bytes front to back. Every method returns false when
 // the bytes are not what it expects; nothing is ever read past the end.
@@ -46,6 +46,31 @@ inline const char* quote_or_backslash(const char* p, const char* end) noexcept {
 #endif
   while (p != end && *p != '"' && *p != '\\') ++p;
   return p;
+}
+
+// True when `key` is `name`, a member name of the format (16 bytes at most):
+// a length check and two overlapping loads compared with constants.
+template <std::size_t N>
+inline bool is(std::string_view key, const char (&name)[N]) noexcept {
+  constexpr std::size_t n = N - 1;
+  static_assert(n <= 16, "member names are short");
+  if (key.size() != n) return false;
+  const char* k = key.data();
+  const auto same = [&](std::size_t at, auto word) {
+    decltype(word) a, b;
+    std::memcpy(&a, k + at, sizeof a);
+    std::memcpy(&b, name + at, sizeof b);
+    return a == b;
+  };
+  if constexpr (n >= 8) {
+    return same(0, std::uint64_t{}) && same(n - 8, std::uint64_t{});
+  } else if constexpr (n >= 4) {
+    return same(0, std::uint32_t{}) && same(n - 4, std::uint32_t{});
+  } else if constexpr (n >= 2) {
+    return same(0, std::uint16_t{}) && same(n - 2, std::uint16_t{});
+  } else {
+    return n == 0 || k[0] == name[0];
+  }
 }
 
 class Scanner {
@@ -74,6 +99,103 @@ class Scanner {
       p_ = stop + 1;
       return true;
     }
+    return unescape(out);
+  }
+
+  // A member name and its colon: a string literal without escapes (all the
+  // format's names).
+  bool name(std::string_view& out) noexcept {
+    if (!eat('"')) return false;
+    const char* stop = quote_or_backslash(p_, end_);
+    if (end_ - stop < 2 || stop[0] != '"' || stop[1] != ':') return false;
+    out = std::string_view(p_, static_cast<std::size_t>(stop - p_));
+    p_ = stop + 2;
+    return true;
+  }
+
+  // A non-negative integer in plain decimal, at most 2^53 - 1.
+  bool integer(std::uint64_t& out) noexcept {
+    const char* start = p_;
+    std::uint64_t n = 0;  // 16 digits at most: no overflow
+    while (p_ != end_ && *p_ >= '0' && *p_ <= '9' && p_ - start <= 16) n = n * 10 + static_cast<unsigned>(*p_++ - '0');
+    if (p_ == start || (*start == '0' && p_ - start > 1) || p_ - start > 16) return false;
+    out = n;
+    return out <= 9007199254740991ULL;
+  }
+
+  // Any JSON value; `raw` is its text. Checks nesting, not the grammar: the
+  // strict decoder is the validator. Sets `envelope` when an object in it is
+  // a protection envelope.
+  bool value(std::string_view& raw, bool& envelope) noexcept {
+    const char* start = p_;
+    int depth = 0;
+    do {
+      if (p_ == end_) return false;
+      const char c = *p_;
+      if (c == '"') {
+        if (!skip_string()) return false;
+      } else if (c == '{' || c == '[') {
+        if (++depth > 64) return false;
+        constexpr std::size_t kMarkSize = sizeof kEnvelopeMark - 1;
+        if (c == '{' && static_cast<std::size_t>(end_ - p_) >= kMarkSize &&
+            is(std::string_view(p_, kMarkSize), kEnvelopeMark)) {
+          envelope = true;
+        }
+        ++p_;
+      } else if (c == '}' || c == ']') {
+        if (depth == 0) return false;
+        --depth;
+        ++p_;
+      } else if (c == ',' || c == ':') {
+        if (depth == 0) return false;
+        ++p_;
+      } else {
+        const char* token = p_;
+        while (p_ != end_ && ((*p_ >= '0' && *p_ <= '9') || (*p_ >= 'a' && *p_ <= 'z') || *p_ == '-')) ++p_;
+        if (p_ == token) return false;
+      }
+    } while (depth > 0);
+    raw = std::string_view(start, static_cast<std::size_t>(p_ - start));
+    return true;
+  }
+
+  // An object, calling member(name) with the scanner at each member's value.
+  template <class Member>
+  bool object(Member&& member) {
+    if (!eat('{')) return false;
+    if (eat('}')) return true;
+    for (;;) {
+      std::string_view key;
+      if (!name(key) || !member(key) || p_ == end_) return false;
+      const char c = *p_++;
+      if (c != ',') return c == '}';
+    }
+  }
+
+  // A string, or a protection envelope in its place (then `out` stays unset
+  // and `envelope` is set).
+  bool string_or_envelope(std::optional<std::string_view>& out, bool& envelope) {
+    if (peek('{')) {
+      std::string_view raw;
+      envelope = true;
+      return value(raw, envelope);
+    }
+    std::string_view s;
+    if (!string(s)) return false;
+    out = s;
+    return true;
+  }
+
+  bool optional_string(std::optional<std::string_view>& out) {
+    std::string_view s;
+    if (!string(s)) return false;
+    out = s;
+    return true;
+  }
+
+ private:
+  // The rest of string(), for a literal with escapes: unescaped into scratch.
+  [[gnu::noinline]] bool unescape(std::string_view& out) {
     std::string& text = scratch_.next();
     while (p_ != end_) {
       const char c = *p_;
@@ -115,93 +237,6 @@ class Scanner {
     return false;
   }
 
-  // A member name: a string literal without escapes (all the format's names).
-  bool name(std::string_view& out) {
-    if (!eat('"')) return false;
-    const char* start = p_;
-    while (p_ != end_ && *p_ != '"') {
-      if (*p_ == '\\') return false;
-      ++p_;
-    }
-    if (p_ == end_) return false;
-    out = std::string_view(start, static_cast<std::size_t>(p_ - start));
-    ++p_;
-    return true;
-  }
-
-  // A non-negative integer in plain decimal, at most 2^53 - 1.
-  bool integer(std::uint64_t& out) noexcept {
-    const char* start = p_;
-    while (p_ != end_ && *p_ >= '0' && *p_ <= '9') ++p_;
-    if (p_ == start || (*start == '0' && p_ - start > 1) || p_ - start > 16) return false;
-    std::from_chars(start, p_, out);
-    return out <= 9007199254740991ULL;
-  }
-
-  // Any JSON value; `raw` is its text. Checks nesting, not the grammar: the
-  // strict decoder is the validator.
-  bool value(std::string_view& raw) noexcept {
-    const char* start = p_;
-    int depth = 0;
-    do {
-      if (p_ == end_) return false;
-      const char c = *p_;
-      if (c == '"') {
-        if (!skip_string()) return false;
-      } else if (c == '{' || c == '[') {
-        if (++depth > 64) return false;
-        ++p_;
-      } else if (c == '}' || c == ']') {
-        if (depth == 0) return false;
-        --depth;
-        ++p_;
-      } else if (c == ',' || c == ':') {
-        if (depth == 0) return false;
-        ++p_;
-      } else {
-        const char* token = p_;
-        while (p_ != end_ && ((*p_ >= '0' && *p_ <= '9') || (*p_ >= 'a' && *p_ <= 'z') || *p_ == '-')) ++p_;
-        if (p_ == token) return false;
-      }
-    } while (depth > 0);
-    raw = std::string_view(start, static_cast<std::size_t>(p_ - start));
-    return true;
-  }
-
-  // An object, calling member(name) with the scanner at each member's value.
-  template <class Member>
-  bool object(Member&& member) {
-    if (!eat('{')) return false;
-    if (eat('}')) return true;
-    do {
-      std::string_view key;
-      if (!name(key) || !eat(':') || !member(key)) return false;
-    } while (eat(','));
-    return eat('}');
-  }
-
-  // A string, or a protection envelope in its place (then `out` stays unset
-  // and `envelope` is set).
-  bool string_or_envelope(std::optional<std::string_view>& out, bool& envelope) {
-    if (peek('{')) {
-      std::string_view raw;
-      envelope = true;
-      return value(raw);
-    }
-    std::string_view s;
-    if (!string(s)) return false;
-    out = s;
-    return true;
-  }
-
-  bool optional_string(std::optional<std::string_view>& out) {
-    std::string_view s;
-    if (!string(s)) return false;
-    out = s;
-    return true;
-  }
-
- private:
   static int hex_digit(char c) noexcept {
     if (c >= '0' && c <= '9') return c - '0';
     if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -237,12 +272,12 @@ bool scan_actor(Scanner& s, EntryFields& f) {
   bool has_id = false;
   bool has_kind = false;
   const bool ok = s.object([&](std::string_view key) {
-    if (key == "id") return has_id = s.string(f.actor_id);
-    if (key == "kind") return has_kind = s.string(f.actor_kind);
-    if (key == "ip") return s.string_or_envelope(f.ip, f.protected_values);
-    if (key == "on_behalf_of") return s.string_or_envelope(f.on_behalf_of, f.protected_values);
-    if (key == "request_id") return s.string_or_envelope(f.request_id, f.protected_values);
-    if (key == "session_id") return s.string_or_envelope(f.session_id, f.protected_values);
+    if (is(key, "id")) return has_id = s.string(f.actor_id);
+    if (is(key, "kind")) return has_kind = s.string(f.actor_kind);
+    if (is(key, "ip")) return s.string_or_envelope(f.ip, f.protected_values);
+    if (is(key, "on_behalf_of")) return s.string_or_envelope(f.on_behalf_of, f.protected_values);
+    if (is(key, "request_id")) return s.string_or_envelope(f.request_id, f.protected_values);
+    if (is(key, "session_id")) return s.string_or_envelope(f.session_id, f.protected_values);
     return false;
   });
   return ok && has_id && has_kind;
@@ -250,20 +285,20 @@ bool scan_actor(Scanner& s, EntryFields& f) {
 
 bool scan_ai(Scanner& s, EntryFields& f) {
   const bool ok = s.object([&](std::string_view key) {
-    if (key == "confidence") return s.optional_string(f.ai_confidence);
-    if (key == "model") return s.optional_string(f.ai_model);
-    if (key == "model_version") return s.optional_string(f.ai_model_version);
-    if (key == "rule") {
+    if (is(key, "confidence")) return s.optional_string(f.ai_confidence);
+    if (is(key, "model")) return s.optional_string(f.ai_model);
+    if (is(key, "model_version")) return s.optional_string(f.ai_model_version);
+    if (is(key, "rule")) {
       return s.object([&](std::string_view k) {
-        if (k == "id") return s.optional_string(f.ai_rule_id);
-        if (k == "version") return s.optional_string(f.ai_rule_version);
+        if (is(k, "id")) return s.optional_string(f.ai_rule_id);
+        if (is(k, "version")) return s.optional_string(f.ai_rule_version);
         return false;
       });
     }
-    if (key == "source") {
+    if (is(key, "source")) {
       return s.object([&](std::string_view k) {
-        if (k == "sha256") return s.optional_string(f.ai_source_sha256);
-        if (k == "uri") return s.optional_string(f.ai_source_uri);
+        if (is(k, "sha256")) return s.optional_string(f.ai_source_sha256);
+        if (is(k, "uri")) return s.optional_string(f.ai_source_uri);
         return false;
       });
     }
@@ -278,9 +313,9 @@ bool scan_flags(Scanner& s, EntryFields& f) {
   do {
     std::string_view flag;
     if (!s.string(flag)) return false;
-    if (flag == "sensitive") {
+    if (is(flag, "sensitive")) {
       f.sensitive = true;
-    } else if (flag == "high_risk") {
+    } else if (is(flag, "high_risk")) {
       f.high_risk = true;
     } else {
       return false;
@@ -292,17 +327,17 @@ bool scan_flags(Scanner& s, EntryFields& f) {
 // before, after or metadata: its canonical text, noting envelopes inside.
 bool scan_json(Scanner& s, std::optional<std::string_view>& out, bool& envelope) {
   std::string_view raw;
-  if (!s.value(raw)) return false;
-  if (raw.find(kEnvelopeMark) != std::string_view::npos) envelope = true;
+  if (!s.value(raw, envelope)) return false;
   out = raw;
   return true;
 }
 
-bool scan_pair(Scanner& s, const char* first, std::optional<std::string_view>& a, const char* second,
+template <std::size_t N1, std::size_t N2>
+bool scan_pair(Scanner& s, const char (&first)[N1], std::optional<std::string_view>& a, const char (&second)[N2],
                std::optional<std::string_view>& b) {
   const bool ok = s.object([&](std::string_view k) {
-    if (k == first) return s.optional_string(a);
-    if (k == second) return s.optional_string(b);
+    if (is(k, first)) return s.optional_string(a);
+    if (is(k, second)) return s.optional_string(b);
     return false;
   });
   return ok && a && b;
@@ -318,39 +353,39 @@ bool scan_entry(std::string_view bytes, EntryFields& f, FieldScratch& scratch) {
   const bool ok = s.object([&](std::string_view key) {
     switch (key.empty() ? '\0' : key[0]) {
       case 'a':
-        if (key == "action") return s.string(f.action);
-        if (key == "actor") return scan_actor(s, f);
-        if (key == "after") return scan_json(s, f.after, f.protected_values);
-        if (key == "ai") return scan_ai(s, f);
-        if (key == "amount") return scan_pair(s, "currency", f.currency, "value", f.amount);
+        if (is(key, "action")) return s.string(f.action);
+        if (is(key, "actor")) return scan_actor(s, f);
+        if (is(key, "after")) return scan_json(s, f.after, f.protected_values);
+        if (is(key, "ai")) return scan_ai(s, f);
+        if (is(key, "amount")) return scan_pair(s, "currency", f.currency, "value", f.amount);
         return false;
       case 'b':
-        return key == "before" && scan_json(s, f.before, f.protected_values);
+        return is(key, "before") && scan_json(s, f.before, f.protected_values);
       case 'd':
-        return key == "derived_from" && s.integer(f.derived_from.emplace());
+        return is(key, "derived_from") && s.integer(f.derived_from.emplace());
       case 'f':
-        return key == "flags" && scan_flags(s, f);
+        return is(key, "flags") && scan_flags(s, f);
       case 'i':
-        return key == "idempotency_key" && s.optional_string(f.idempotency_key);
+        return is(key, "idempotency_key") && s.optional_string(f.idempotency_key);
       case 'l':
-        return key == "ledger" && s.string(f.ledger);
+        return is(key, "ledger") && s.string(f.ledger);
       case 'm':
-        return key == "metadata" && scan_json(s, f.metadata, f.protected_values);
+        return is(key, "metadata") && scan_json(s, f.metadata, f.protected_values);
       case 'o':
-        if (key == "occurred_at") return s.optional_string(f.occurred_at);
-        return key == "overrides" && s.integer(f.overrides.emplace());
+        if (is(key, "occurred_at")) return s.optional_string(f.occurred_at);
+        return is(key, "overrides") && s.integer(f.overrides.emplace());
       case 'p':
-        return key == "prev" && s.string(f.prev);
+        return is(key, "prev") && s.string(f.prev);
       case 'r':
-        return key == "recorded_at" && s.string(f.recorded_at);
+        return is(key, "recorded_at") && s.string(f.recorded_at);
       case 's':
-        return key == "seq" && (has_seq = s.integer(f.seq));
+        return is(key, "seq") && (has_seq = s.integer(f.seq));
       case 't':
-        if (key == "target") return scan_pair(s, "id", f.target_id, "type", f.target_type);
-        return key == "tenant" && s.string(f.tenant);
+        if (is(key, "target")) return scan_pair(s, "id", f.target_id, "type", f.target_type);
+        return is(key, "tenant") && s.string(f.tenant);
       case 'v': {
         std::uint64_t v = 0;
-        return key == "v" && (has_version = s.integer(v) && v == 1);
+        return is(key, "v") && (has_version = s.integer(v) && v == 1);
       }
       default:
         return false;

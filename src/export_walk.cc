@@ -1,6 +1,7 @@
 // export_walk.cc — the walk over a tenant's entries that every export makes,
 // the totals it keeps and the hashed output it writes.
 #include <algorithm>
+#include <cstring>
 #include <limits>
 
 #include "auditchain/error.hpp"
@@ -198,21 +199,71 @@ std::string scaled_text(Wide v, int scale) {
   return out;
 }
 
+// Two texts that are equal: short ones (actions, currencies) compared in two
+// overlapping loads rather than by a call.
+bool same_text(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  const std::size_t n = a.size();
+  if (n > 16) return std::memcmp(a.data(), b.data(), n) == 0;
+  const auto same = [&](std::size_t at, auto word) {
+    decltype(word) x, y;
+    std::memcpy(&x, a.data() + at, sizeof x);
+    std::memcpy(&y, b.data() + at, sizeof y);
+    return x == y;
+  };
+  if (n >= 8) return same(0, std::uint64_t{}) && same(n - 8, std::uint64_t{});
+  if (n >= 4) return same(0, std::uint32_t{}) && same(n - 4, std::uint32_t{});
+  for (std::size_t i = 0; i < n; ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+
+// A slot among `slots` (a power of two) for a text, from its length and its
+// first and last bytes. Texts that share a slot only cost a lookup.
+std::size_t slot_of(std::string_view text, std::size_t slots) noexcept {
+  const std::size_t n = text.size();
+  std::uint64_t head = 0, tail = 0;
+  if (n >= 8) {
+    std::memcpy(&head, text.data(), 8);
+    std::memcpy(&tail, text.data() + n - 8, 8);
+  } else if (n > 0) {
+    std::memcpy(&head, text.data(), n);
+  }
+  const std::uint64_t mixed = (head ^ (tail * 0x9e3779b97f4a7c15ULL) ^ n) * 0xff51afd7ed558ccdULL;
+  return static_cast<std::size_t>(mixed >> 40) & (slots - 1);
+}
+
 }  // namespace
 
+std::uint64_t& Tally::action_count(std::string_view action) {
+  ActionCounter& recent = recent_actions_[slot_of(action, recent_actions_.size())];
+  if (recent.action != nullptr && same_text(*recent.action, action)) return *recent.count;
+  auto it = per_action_.find(action);
+  if (it == per_action_.end()) it = per_action_.emplace(std::string(action), 0).first;
+  recent = {&it->first, &it->second};
+  return it->second;
+}
+
+Tally::Total& Tally::total_of(std::string_view currency) {
+  if (recent_currency_ != nullptr && same_text(*recent_currency_, currency)) return *recent_total_;
+  auto it = totals_.find(currency);
+  if (it == totals_.end()) it = totals_.try_emplace(std::string(currency)).first;
+  recent_currency_ = &it->first;
+  recent_total_ = &it->second;
+  return it->second;
+}
+
 void Tally::count(const EntryFields& f) {
-  auto action = per_action_.find(f.action);
-  if (action == per_action_.end()) action = per_action_.emplace(std::string(f.action), 0).first;
-  ++action->second;
+  ++action_count(f.action);
   if (f.amount && f.currency) {
-    auto total = totals_.find(*f.currency);
-    if (total == totals_.end()) total = totals_.try_emplace(std::string(*f.currency)).first;
+    Total& total = total_of(*f.currency);
     std::int64_t value;
     int scale;
     if (small_decimal(*f.amount, value, scale)) {
-      total->second.by_scale[scale] += value;
+      total.by_scale[scale] += value;
     } else if (Decimal::is_valid(*f.amount)) {
-      total->second.rest.add(Decimal::parse(*f.amount));
+      total.rest.add(Decimal::parse(*f.amount));
     } else {
       throw Error(ErrorCode::kCorrupt, "entry " + std::to_string(f.seq) +
                                            " holds an amount that is not a decimal; run auditchain verify");
@@ -220,11 +271,8 @@ void Tally::count(const EntryFields& f) {
   }
 }
 
-void Tally::add_entry(std::uint64_t seq, std::string_view entry_hash) {
-  crypto_hash_sha256_update(&digest_, reinterpret_cast<const unsigned char*>(entry_hash.data()), entry_hash.size());
-  ++entries_;
-  if (!first_) first_ = seq;
-  last_ = seq;
+void Tally::add_to_digest(std::string_view entry_hashes) noexcept {
+  crypto_hash_sha256_update(&digest_, reinterpret_cast<const unsigned char*>(entry_hashes.data()), entry_hashes.size());
 }
 
 void Tally::merge(const Tally& other) {
@@ -311,7 +359,10 @@ void HashingWriter::work() {
       if (stopping_) return;
     }
     try {
-      if (!error_) write(pending_);
+      if (!error_) {
+        for (const std::string& text : pending_texts_) write(text);
+        write(pending_);
+      }
     } catch (...) {
       error_ = std::current_exception();
     }
@@ -330,19 +381,53 @@ void HashingWriter::wait_idle() {
   if (error_) std::rethrow_exception(error_);
 }
 
+std::string HashingWriter::take_spare() {
+  if (spare_.empty()) return std::string();
+  std::string s = std::move(spare_.back());
+  spare_.pop_back();
+  return s;
+}
+
+void HashingWriter::hand_over(std::string& text) {
+  if (!thread_.joinable()) {
+    buffer_ += text;
+    text.clear();
+    maybe_flush();
+    return;
+  }
+  // What was appended before goes first.
+  if (!buffer_.empty()) {
+    queued_.push_back(take_spare());
+    std::swap(queued_.back(), buffer_);
+    queued_size_ += queued_.back().size();
+  }
+  queued_size_ += text.size();
+  queued_.push_back(take_spare());
+  std::swap(queued_.back(), text);
+  maybe_flush();
+}
+
 void HashingWriter::flush() {
-  if (buffer_.empty()) return;
+  if (buffer_.empty() && queued_.empty()) return;
   if (!thread_.joinable()) {
     write(buffer_);
     buffer_.clear();
     return;
   }
   wait_idle();
+  // The texts the thread has written are kept for hand_over() to give back.
+  for (std::string& text : pending_texts_) {
+    text.clear();
+    spare_.push_back(std::move(text));
+  }
+  pending_texts_.clear();
   {
     std::lock_guard lock(mutex_);
     std::swap(buffer_, pending_);
+    std::swap(queued_, pending_texts_);
     busy_ = true;
   }
+  queued_size_ = 0;
   changed_.notify_all();
 }
 
