@@ -7,6 +7,10 @@ packages=(
   g++ cmake make pkg-config python3
   libsqlite3-dev sqlite3 libsodium-dev libboost-dev libcli11-dev
   libgtest-dev libbenchmark-dev
+  # The fuzz targets (tests/fuzz): clang, and libclang-rt-dev for its
+  # libFuzzer and sanitizer runtimes (libclang_rt.fuzzer), which clang only
+  # recommends and so would not get below.
+  clang libclang-rt-dev
 )
 
 missing=()

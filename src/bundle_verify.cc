@@ -147,6 +147,20 @@ class BundleVerifier {
                 ", which its filter does not select");
     }
     if (const json::Value* d = member("decrypted", json::Type::kBool)) report_.decrypted = d->as_bool();
+    // Who exported and when: not covered by the checkpoint (the ledger's
+    // data.export entry records them, with this file's SHA-256), but always
+    // present, in these shapes, in a manifest export_bundle wrote.
+    if (const json::Value* at = member("exported_at", json::Type::kString)) {
+      try {
+        Timestamp::parse(at->as_string(), "exported_at");
+      } catch (const Error&) {
+        malformed("gives \"exported_at\" a value that is not an RFC 3339 time");
+      }
+    }
+    if (const json::Value* by = member("exported_by", json::Type::kObject)) {
+      const json::Value* id = by->find("id");
+      if (id == nullptr || !id->is_string() || id->as_string().empty()) malformed("names no actor id in \"exported_by\"");
+    }
     for (const auto& [name, value] : files->as_object()) {
       const bool known = name == detail::kEntriesFile || name == detail::kCsvFile || name == detail::kReadmeFile ||
                          name == detail::kDecryptedFile;

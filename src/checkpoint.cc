@@ -63,7 +63,8 @@ Hash unbase64_hash(std::string_view text) {
   Hash h;
   std::size_t len = 0;
   const char* end = nullptr;
-  if (sodium_base642bin(h.bytes.data(), h.bytes.size(), text.data(), text.size(), nullptr, &len, &end,
+  if (!detail::is_base64_text(text) ||
+      sodium_base642bin(h.bytes.data(), h.bytes.size(), text.data(), text.size(), nullptr, &len, &end,
                         sodium_base64_VARIANT_ORIGINAL) != 0 ||
       len != Hash::kSize || end != text.data() + text.size()) {
     bad_checkpoint("the root hash line is not base64 of 32 bytes");

@@ -321,6 +321,8 @@ class EventReader {
         const bool high_risk = flag.is_string() && flag.as_string() == "high_risk";
         if (!sensitive && !high_risk) fail("flags", "holds an unknown flag (known: sensitive, high_risk)");
         if ((sensitive && e.sensitive) || (high_risk && e.high_risk)) fail("flags", "holds a flag twice");
+        // Stored bytes have one form only: the encoder writes high_risk first.
+        if (entry_form_ && high_risk && e.sensitive) fail("flags", "must list high_risk before sensitive");
         e.sensitive = e.sensitive || sensitive;
         e.high_risk = e.high_risk || high_risk;
       }

@@ -470,6 +470,8 @@ bool fast_decode(std::string_view bytes, EntryView& out) {
                                : is(flag, "high_risk") ? detail::kFlagHighRisk
                                                        : 0;
       if (bit == 0 || (out.flags & bit) != 0) return false;
+      // As decode_entry: high_risk comes first, so it follows no other flag.
+      if (bit == detail::kFlagHighRisk && out.flags != 0) return false;
       out.flags |= bit;
     } while (r.eat(','));
     return r.eat(']');

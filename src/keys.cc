@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "auditchain/error.hpp"
+#include "json.hpp"
 #include "sha256.hpp"
 #include "text_file.hpp"
 
@@ -20,6 +21,7 @@ constexpr std::string_view kSignaturePrefix = "\xe2\x80\x94 ";  // em dash U+201
 
 void check_key_name(std::string_view name) {
   if (name.empty()) bad_key("a key name must not be empty");
+  if (!json::is_valid_utf8(name)) bad_key("a key name must be UTF-8");
   for (unsigned char c : name) {
     if (c <= 0x20 || c == '+' || c == 0x7f) bad_key("a key name must not contain spaces, control characters or '+'");
   }
@@ -52,7 +54,8 @@ std::string base64(const std::uint8_t* data, std::size_t n) {
 long unbase64(std::string_view text, std::uint8_t* out, std::size_t max) {
   std::size_t len = 0;
   const char* end = nullptr;
-  if (sodium_base642bin(out, max, text.data(), text.size(), nullptr, &len, &end, sodium_base64_VARIANT_ORIGINAL) != 0 ||
+  if (!detail::is_base64_text(text) ||
+      sodium_base642bin(out, max, text.data(), text.size(), nullptr, &len, &end, sodium_base64_VARIANT_ORIGINAL) != 0 ||
       end != text.data() + text.size()) {
     return -1;
   }
@@ -195,6 +198,7 @@ std::string sign_note(std::string_view text, const SignerKey& key) {
   if (text.find("\n\n") != std::string_view::npos) {
     throw Error(ErrorCode::kInvalidArgument, "a note's text must not contain a blank line", "note");
   }
+  if (!json::is_valid_utf8(text)) throw Error(ErrorCode::kInvalidArgument, "a note's text must be UTF-8", "note");
   const std::string sig = key.sign(text);
   std::uint8_t blob[4 + crypto_sign_BYTES];
   const std::uint32_t id = key.key_id();

@@ -66,7 +66,8 @@ MasterKey MasterKey::parse(std::string_view text) {
   } else {
     std::size_t len = 0;
     const char* end = nullptr;
-    if (sodium_base642bin(k.key_.data(), kSize, text.data(), text.size(), nullptr, &len, &end,
+    if (!detail::is_base64_text(text) ||
+        sodium_base642bin(k.key_.data(), kSize, text.data(), text.size(), nullptr, &len, &end,
                           sodium_base64_VARIANT_ORIGINAL) != 0 ||
         len != kSize || end != text.data() + text.size()) {
       bad_key("expected 64 hexadecimal digits or base64 of 32 bytes");

@@ -59,6 +59,16 @@ bool is_lower_hex(std::string_view s, std::size_t n) noexcept {
   return true;
 }
 
+bool is_base64_text(std::string_view s) noexcept {
+  for (char c : s) {
+    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/' ||
+          c == '=')) {
+      return false;
+    }
+  }
+  return true;
+}
+
 std::string random_hex(std::size_t n) {
   ensure_sodium();
   std::vector<std::uint8_t> buf(n);

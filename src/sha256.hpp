@@ -21,6 +21,10 @@ std::string to_hex(const std::uint8_t* data, std::size_t n);
 bool from_hex(std::string_view hex, std::uint8_t* out, std::size_t n) noexcept;
 // True when `s` is 2*n lowercase hex digits.
 bool is_lower_hex(std::string_view s, std::size_t n) noexcept;
+// True when `s` holds only the standard base64 alphabet and '='. Strict
+// decoding checks this before sodium_base642bin, which (libsodium 1.0.18)
+// reads every byte from 0x80 up as '/'.
+bool is_base64_text(std::string_view s) noexcept;
 
 // `n` random bytes from the operating system's CSPRNG, as lowercase hex.
 std::string random_hex(std::size_t n);

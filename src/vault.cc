@@ -26,7 +26,8 @@ std::string unb64(const std::string& text) {
   std::string out(text.size(), '\0');
   std::size_t len = 0;
   const char* end = nullptr;
-  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(), text.size(), nullptr,
+  if (!is_base64_text(text) ||
+      sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(), text.size(), nullptr,
                         &len, &end, sodium_base64_VARIANT_ORIGINAL) != 0 ||
       end != text.data() + text.size()) {
     throw std::invalid_argument("not base64");

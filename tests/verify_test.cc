@@ -842,6 +842,8 @@ TEST_F(VerifyTampered, NearCanonicalVariantsOfAnEntryAreMalformed) {
       {"empty flags", replaced("\"idempotency_key\"", "\"flags\":[],\"idempotency_key\"")},
       {"a flag twice", replaced("\"idempotency_key\"", "\"flags\":[\"sensitive\",\"sensitive\"],\"idempotency_key\"")},
       {"an unknown flag", replaced("\"idempotency_key\"", "\"flags\":[\"urgent\"],\"idempotency_key\"")},
+      {"flags out of order",
+       replaced("\"idempotency_key\"", "\"flags\":[\"sensitive\",\"high_risk\"],\"idempotency_key\"")},
       {"empty metadata", replaced("\"metadata\":{\"channel\":\"api\"}", "\"metadata\":{}")},
       {"a metadata value that is not a string", replaced("\"channel\":\"api\"", "\"channel\":1")},
       {"an unknown actor kind", replaced("\"kind\":\"user\"", "\"kind\":\"robot\"")},
