@@ -22,7 +22,9 @@ namespace {
 using testing::make_event;
 using testing::raw_count;
 using testing::raw_sql;
+using testing::read_file;
 using testing::ScratchDir;
+using testing::write_file;
 namespace fs = std::filesystem;
 
 struct Link {
@@ -68,16 +70,6 @@ std::vector<std::string> listing(const std::string& dir) {
   for (const auto& e : fs::directory_iterator(dir)) names.push_back(e.path().filename().string());
   std::sort(names.begin(), names.end());
   return names;
-}
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-void write_file(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << text;
 }
 
 void expect_same_chains(const std::string& source, const std::string& copy) {

@@ -7,6 +7,8 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 
 #include "auditchain/auditchain.hpp"
@@ -59,6 +61,18 @@ inline int raw_sql(const std::string& path, const std::string& sql, std::string*
   }
   sqlite3_close(db);
   return rc;
+}
+
+// The whole of a file's bytes (empty when it cannot be read).
+inline std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+// Replaces a file's bytes with `text`.
+inline void write_file(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
 }
 
 // The number of rows `sql` (a SELECT count(*) ...) reports.

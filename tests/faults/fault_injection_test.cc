@@ -234,6 +234,19 @@ class FaultTest : public ::testing::TestWithParam<FaultKind> {
     expect_crash_copy_consistent(failed_prefix, failed_count_, nth);
   }
 
+  // A failed attempt `nth` to append to acme (whose head was `before`): the
+  // error is a commit error, nothing of it is left, and the next append
+  // through `acme` (the handle that failed, or a new one) links to the last
+  // committed entry.
+  void expect_failed_append(Ledger& ledger, TenantLedger& acme, const ChainHead& before, std::uint64_t nth,
+                            const Error& e) {
+    expect_commit_error(e);
+    expect_untouched(ledger, {{"acme", before}}, "attempt." + std::to_string(nth) + ".", nth);
+    const Receipt r = acme.append(make_event("ok.after"));
+    EXPECT_EQ(r.seq, before.seq + 1);
+    EXPECT_EQ(acme.read(r.seq).prev_hash, before.hash);
+  }
+
   // After a power cut now, the failed commit is either absent or whole.
   // Absent when a write failed: its log frames were never completed. After a
   // failed flush the frames may all be in the file (the operating system may
@@ -274,14 +287,7 @@ TEST_P(FaultTest, AFailedAppendLeavesNothingAndTheChainGoesOn) {
         before = acme.head();
         last = acme.append(make_event("attempt." + std::to_string(nth) + ".x"));
       },
-      [&](std::uint64_t nth, const Error& e) {
-        expect_commit_error(e);
-        expect_untouched(ledger, {{"acme", before}}, "attempt." + std::to_string(nth) + ".", nth);
-        // The same handle goes on: the next entry links to the last committed one.
-        const Receipt r = acme.append(make_event("ok.after"));
-        EXPECT_EQ(r.seq, before.seq + 1);
-        EXPECT_EQ(acme.read(r.seq).prev_hash, before.hash);
-      });
+      [&](std::uint64_t nth, const Error& e) { expect_failed_append(ledger, acme, before, nth, e); });
   EXPECT_GE(positions, 1u);
   ASSERT_TRUE(last.has_value());
   EXPECT_EQ(acme.read(last->seq).hash, last->hash);
@@ -319,12 +325,8 @@ TEST_P(FaultTest, AFailedFirstAppendAfterOpeningLeavesNothing) {
         acme.append(make_event("attempt." + std::to_string(nth) + ".x"));
       },
       [&](std::uint64_t nth, const Error& e) {
-        expect_commit_error(e);
-        expect_untouched(*ledger, {{"acme", before}}, "attempt." + std::to_string(nth) + ".", nth);
         TenantLedger acme = ledger->tenant("acme");
-        const Receipt r = acme.append(make_event("ok.after"));
-        EXPECT_EQ(r.seq, before.seq + 1);
-        EXPECT_EQ(acme.read(r.seq).prev_hash, before.hash);
+        expect_failed_append(*ledger, acme, before, nth, e);
         reopen();
       });
   // A new log's header and its flush come on top of an append's usual calls.
@@ -355,13 +357,7 @@ TEST_P(FaultTest, AFailedBatchLeavesNoneOfItsEntries) {
         }
         last = acme.append_batch(events);
       },
-      [&](std::uint64_t nth, const Error& e) {
-        expect_commit_error(e);
-        expect_untouched(ledger, {{"acme", before}}, "attempt." + std::to_string(nth) + ".", nth);
-        const Receipt r = acme.append(make_event("ok.after"));
-        EXPECT_EQ(r.seq, before.seq + 1);
-        EXPECT_EQ(acme.read(r.seq).prev_hash, before.hash);
-      });
+      [&](std::uint64_t nth, const Error& e) { expect_failed_append(ledger, acme, before, nth, e); });
   EXPECT_GE(positions, 1u);
   ASSERT_EQ(last.size(), kBatch);
   EXPECT_EQ(acme.head().seq, 1 + positions + kBatch);
