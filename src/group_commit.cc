@@ -66,10 +66,17 @@ void GroupCommit::run_batch(LedgerState& state, std::deque<AppendRequest*>& batc
     }
     if (before_commit) before_commit(batch.size());
     tx.commit();
-  } catch (...) {
+  } catch (const Error& e) {
     // The transaction could not begin or commit, or a request failed in a way
     // that leaves the transaction unusable: every request of the batch not
     // already refused fails with it, and nothing of the batch is written.
+    // Each gets an error of its own, message included (a copy would share
+    // the message's storage): the threads that catch them share nothing.
+    for (AppendRequest* r : batch) {
+      if (!r->error) r->error = std::make_exception_ptr(Error(e.code(), std::string(e.what()), e.field()));
+    }
+    return;
+  } catch (...) {
     const std::exception_ptr failure = std::current_exception();
     for (AppendRequest* r : batch) {
       if (!r->error) r->error = failure;
