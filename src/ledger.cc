@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <limits>
+#include <thread>
 #include <unordered_map>
 
 #include "auditchain/ledger.hpp"
@@ -148,9 +149,27 @@ const char* synchronous_pragma(Durability d) {
   throw Error(ErrorCode::kNotALedger, path + " is not an auditchain ledger (" + why + ")");
 }
 
+// Puts the file in WAL mode (a no-op when it is). The switch needs the file to
+// itself for a moment, and SQLite answers "locked" at once, without waiting,
+// when waiting could deadlock: as when several processes open a new ledger
+// together and one is creating it. So it is tried again, briefly, until the
+// connection's busy timeout.
+void use_wal(Database& db, std::chrono::milliseconds timeout) {
+  const auto give_up = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    try {
+      db.exec("PRAGMA journal_mode = WAL");
+      return;
+    } catch (const Error& e) {
+      if (e.code() != ErrorCode::kBusy || std::chrono::steady_clock::now() >= give_up) throw;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+}
+
 // Brings `db` to a usable, current ledger or throws. Creates the schema in an
 // empty database when `may_create`.
-void prepare_file(Database& db, const std::string& path, bool may_create) {
+void prepare_file(Database& db, const std::string& path, bool may_create, std::chrono::milliseconds busy_timeout) {
   FileKind kind;
   try {
     kind = classify(db);
@@ -166,7 +185,7 @@ void prepare_file(Database& db, const std::string& path, bool may_create) {
   if (kind == FileKind::kForeign) not_a_ledger(path, "an SQLite database of another application");
   if (kind == FileKind::kEmpty) {
     if (!may_create) not_a_ledger(path, "the database is empty");
-    db.exec("PRAGMA journal_mode = WAL");
+    use_wal(db, busy_timeout);
     Transaction tx(db, "BEGIN IMMEDIATE");
     // Another process may have created it between classify() and the lock.
     if (classify(db) == FileKind::kEmpty) create_schema(db);
@@ -226,13 +245,13 @@ Ledger Ledger::open(const std::string& path, const OpenOptions& options) {
 
   if (options.read_only) {
     auto db = state->open_reader();
-    detail::prepare_file(*db, path, false);
+    detail::prepare_file(*db, path, false, options.busy_timeout);
     state->idle_readers.push_back(std::move(db));
   } else {
     auto db = std::make_unique<Database>(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
     db->set_busy_timeout(options.busy_timeout);
-    detail::prepare_file(*db, path, true);
-    db->exec("PRAGMA journal_mode = WAL");
+    detail::prepare_file(*db, path, true, options.busy_timeout);
+    detail::use_wal(*db, options.busy_timeout);
     db->exec(detail::synchronous_pragma(options.durability));
     // Destroyed data keys must not linger in free pages (crypto-shredding).
     db->exec("PRAGMA secure_delete = ON");

@@ -125,6 +125,35 @@ TEST(Concurrency, ProcessesAndThreadsAppendingAtOnceNeverForkAChain) {
   }
 }
 
+// Host processes started together may all open a ledger that does not exist
+// yet: one creates it, the others wait for it and use it; none fails.
+TEST(Concurrency, ProcessesCreatingTheSameLedgerAtOnceAllSucceed) {
+  ScratchDir dir;
+  constexpr int kRounds = 20;
+  for (int round = 0; round < kRounds; ++round) {
+    const std::string path = dir.file("new-" + std::to_string(round) + ".ledger");
+    // The children wait on a pipe until the parent closes it, so that they
+    // open the file as nearly together as processes can.
+    int gate[2];
+    ASSERT_EQ(pipe(gate), 0);
+    std::vector<pid_t> children;
+    for (int p = 0; p < kWriters; ++p) {
+      children.push_back(spawn([&path, &gate, p] {
+        close(gate[1]);
+        char byte;
+        if (read(gate[0], &byte, 1) != 0) throw std::runtime_error("the gate did not close");
+        Ledger ledger = Ledger::open(path);
+        ledger.tenant("acme", TenantMode::kCreateIfMissing).append(make_event("job.start", "proc-" + std::to_string(p)));
+      }));
+    }
+    close(gate[0]);
+    close(gate[1]);
+    expect_children_succeed(children);
+    expect_intact_chain(path, "acme", kWriters);
+    if (HasFailure()) break;
+  }
+}
+
 TEST(Idempotency, TheSameKeyTwiceReturnsTheFirstReceiptAndWritesNothing) {
   ScratchDir dir;
   Ledger ledger = Ledger::open(dir.file("a.ledger"));
